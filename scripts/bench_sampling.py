@@ -71,7 +71,7 @@ def main():
     assert torch.equal(first_n_tokens(t, c0, ref.shape[1], a.cfg_scale), ref), 'KV-cache loop differs from generate'
     assert torch.equal(generate_no_cache(t, c0, ref.shape[1], a.cfg_scale), ref), 'no-cache loop differs from generate'
     for size in a.sizes:
-        cfg = GPTConfig.preset(size) if size != 'tiny' else GPTConfig.preset('tiny')
+        cfg = GPTConfig.preset(size)
         model = HitaGPT(cfg).eval()
         n = cfg.num_holistic + cfg.block_size if size == 'tiny' else min(a.tokens, cfg.num_holistic + cfg.block_size)
         for dtype in (torch.float32, torch.bfloat16):

@@ -7,10 +7,13 @@ whichever is larger), times the workload (median of several runs, with min and m
 efficiency = floor / achieved time, as a table and as JSON (--json). It runs unchanged on CPU and on a CUDA GPU.
 
 Workloads: GPT sampling with classifier-free guidance (cond + null rows in one forward, static KV cache, the loop of
-`hita_nb.ar.generate.generate`) for GPT-B and tiny, batch 1 and 8, fp32 and bf16 weights, timed over decode steps in
+`hita_nb.ar.generate.generate`, both its plain path and its fast path `fast=True`: `hita_nb.ar.fast.FastDecoder` with
+prepacked weights and inverse-CDF sampling, timed alternately) for GPT-B and tiny, batch 1 and 8, fp32 and bf16 weights, timed over decode steps in
 the middle of the 569-token sequence (the cache is filled with random values up to there: the cost does not depend on
 them); Hita-V tokenizer encode and decode at 336 px, batch 1 and 4 (without the
-DINOv2 branch unless --with-dinov2, since its weights may be absent; random weights, which do not change the cost).
+DINOv2 branch, since its weights may be absent; random weights, which do not change the cost), in the default memory
+layout and channels-last, with autocast for bf16; their floor counts the FLOPs of convolutions, linear layers and the
+attention products at the measured matmul rate.
 """
 import argparse, json, statistics, time, platform
 import torch
@@ -55,15 +58,21 @@ def gpt_floor(model, rows, pos, mm_rate, bw, dtype_bytes):
 
 
 @torch.no_grad()
-def decode_loop(model, cond, steps, start, cfg_scale, g):
+def decode_loop(dec, draw, cond, steps, start, cfg_scale, g):
     "The per-token work of `generate` (fused cond + null rows, CFG mix, sampling) for `steps` positions from `start`."
-    from hita_nb.ar.generate import sample
     B = len(cond); ids = torch.zeros(B, 1, dtype=torch.long, device=cond.device)
     for pos in range(start, start + steps):
-        lg = model.decode_step(torch.cat([ids, ids]), pos)[:, -1]
+        lg = dec.decode_step(torch.cat([ids, ids]), pos)[:, -1]
         cl, ul = lg.split(B); lg = ul + (cl - ul) * cfg_scale
-        ids = sample(lg, 1.0, 0, 1.0, g)[:, None]
+        ids = draw(lg, 1.0, 0, 1.0, g)[:, None]
     return ids
+
+
+def sampler_paths(model, rows):
+    "The two samplers of `generate`: plain (fast=False) and fast (fast=True), as (decoder, draw) pairs."
+    from hita_nb.ar.generate import sample
+    from hita_nb.ar.fast import FastDecoder, sample_cdf
+    return {'plain': (model, sample), 'fast': (FastDecoder(model, rows), sample_cdf)}
 
 
 def bench_gpt(name, tok_cfg, dev, batch, dtype, mm, bw, cfg_scale=4.0, tokens=32, repeat=3):
@@ -77,46 +86,69 @@ def bench_gpt(name, tok_cfg, dev, batch, dtype, mm, bw, cfg_scale=4.0, tokens=32
     cond = torch.arange(batch, device=dev) % cfg.num_classes
     m.setup_caches(rows)
     for l in m.layers: l.attention.kv_cache.k.normal_(); l.attention.kv_cache.v.normal_()
-    g = torch.Generator(device=dev).manual_seed(0)
-    t = timeit(lambda: decode_loop(m, cond, tokens, start, cfg_scale, g), dev, repeat)
+    out, paths = [], sampler_paths(m, rows)
+    times = {p: [] for p in paths}
+    for _ in range(repeat):   # the two paths alternate, so that drifts of the machine hit both alike
+        for p, (dec, draw) in paths.items():
+            g = torch.Generator(device=dev).manual_seed(0)
+            times[p].append(timeit(lambda: decode_loop(dec, draw, cond, tokens, start, cfg_scale, g), dev, 1, warmup=1)['median'])
     m.clear_caches()
-    step = {k: (v / tokens if k != 'runs' else v) for k, v in t.items()}
-    return dict(workload=f'GPT-{name} sample CFG', batch=batch, dtype=str(dtype).split('.')[-1], rows=rows, weights_streamed=weights,
-                position=start, floor_ms=floor * 1e3, achieved_ms=step['median'] * 1e3, min_ms=step['min'] * 1e3, max_ms=step['max'] * 1e3,
-                tokens_per_s=batch / step['median'], efficiency=floor / step['median'], timed_tokens=tokens)
+    for p, ts in times.items():
+        step = dict(median=statistics.median(ts) / tokens, min=min(ts) / tokens, max=max(ts) / tokens)
+        out.append(dict(workload=f'GPT-{name} sample CFG', path=p, batch=batch, dtype=str(dtype).split('.')[-1], rows=rows,
+                        weights_streamed=weights, position=start, floor_ms=floor * 1e3, achieved_ms=step['median'] * 1e3,
+                        min_ms=step['min'] * 1e3, max_ms=step['max'] * 1e3, tokens_per_s=batch / step['median'],
+                        efficiency=floor / step['median'], timed_tokens=tokens, runs=repeat))
+    out[-1]['speedup_vs_plain'] = out[0]['achieved_ms'] / out[-1]['achieved_ms']
+    return out
 
 
 def conv_flops(model, x):
-    "FLOPs of the convolutions and linear layers of one forward (2 x MACs), counted with hooks."
+    "FLOPs of the convolutions, linear layers and attention products of one forward (2 x MACs), counted with hooks."
+    from hita_nb.tokenizer.transformer import Transformer
     total = [0]
     def hook(mod, inp, out):
         if isinstance(mod, torch.nn.Conv2d):
             total[0] += 2 * out.numel() * mod.in_channels // mod.groups * mod.kernel_size[0] * mod.kernel_size[1]
         elif isinstance(mod, torch.nn.Linear):
             total[0] += 2 * out.numel() * mod.in_features
-    hs = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear))]
+        elif isinstance(mod, Transformer):   # q k^T and p v: 2 x 2 N^2 D per layer and image
+            b, n, d = inp[0].shape
+            total[0] += len(mod.layers) * 4 * b * n * n * d
+    kinds = (torch.nn.Conv2d, torch.nn.Linear, Transformer)
+    hs = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, kinds)]
     return hs, total
 
 
 def bench_tokenizer(dev, batch, dtype, mm, repeat=3):
+    "Encode and decode, in the default memory layout and in channels-last (timed alternately)."
     cfg = TokenizerConfig.preset('hita_v', semantic='none')   # the DINOv2 branch is timed separately only with its weights
     tok = HitaTokenizer(cfg).to(dev).eval()
     x = torch.rand(batch, 3, cfg.image_size, cfg.image_size, device=dev) * 2 - 1
-    out = []
     ctx = (lambda: torch.autocast(dev.type, dtype=dtype)) if dtype != torch.float32 else (lambda: torch.autocast(dev.type, enabled=False))
+    out = []
     with torch.inference_mode():
         h, p = tok.encode(x)
-        for what, fn in [('encode', lambda: tok.encode(x)), ('decode', lambda: tok.decode(h, p))]:
+        for what, fn in [('encode', lambda t, xx: t.encode(xx)), ('decode', lambda t, xx: t.decode(h, p))]:
             hs, total = conv_flops(tok, x)
-            with ctx(): fn()
+            with ctx(): fn(tok, x)
             for hh in hs: hh.remove()
-            def run():
-                with ctx(): fn()
-            t = timeit(run, dev, repeat)
             floor = total[0] / mm
-            out.append(dict(workload=f'Hita-V tokenizer {what} 336px', batch=batch, dtype=str(dtype).split('.')[-1], gflop=total[0] / 1e9,
-                            floor_ms=floor * 1e3, achieved_ms=t['median'] * 1e3, min_ms=t['min'] * 1e3, max_ms=t['max'] * 1e3,
-                            efficiency=floor / t['median']))
+            times = {'plain': [], 'channels_last': []}
+            for _ in range(repeat):
+                for layout in times:
+                    cl = layout == 'channels_last'
+                    tok = tok.to(memory_format=torch.channels_last if cl else torch.contiguous_format)
+                    xx = x.contiguous(memory_format=torch.channels_last) if cl else x.contiguous()
+                    def run():
+                        with ctx(): fn(tok, xx)
+                    times[layout].append(timeit(run, dev, 1, warmup=1)['median'])
+            for layout, ts in times.items():
+                med = statistics.median(ts)
+                out.append(dict(workload=f'Hita-V tokenizer {what} 336px', path=layout, batch=batch, dtype=str(dtype).split('.')[-1],
+                                gflop=total[0] / 1e9, floor_ms=floor * 1e3, achieved_ms=med * 1e3, min_ms=min(ts) * 1e3,
+                                max_ms=max(ts) * 1e3, efficiency=floor / med, runs=repeat))
+            tok = tok.to(memory_format=torch.contiguous_format)
     return out
 
 
@@ -141,15 +173,17 @@ def main():
     for name in a.gpt:
         for b in a.batches:
             for dt in (torch.float32, torch.bfloat16):
-                rows.append(bench_gpt(name, tiny_tok if name == 'tiny' else full_tok, dev, b, dt, rates[dt][0], bw, tokens=a.tokens, repeat=a.repeat))
-                print(f"{rows[-1]['workload']:<28} b={b} {rows[-1]['dtype']:<8} floor {rows[-1]['floor_ms']:7.2f} ms  "
-                      f"achieved {rows[-1]['achieved_ms']:7.2f} ms  ({rows[-1]['min_ms']:.2f}-{rows[-1]['max_ms']:.2f})  eff {rows[-1]['efficiency']:.0%}", flush=True)
+                for r in bench_gpt(name, tiny_tok if name == 'tiny' else full_tok, dev, b, dt, rates[dt][0], bw, tokens=a.tokens, repeat=a.repeat):
+                    rows.append(r)
+                    print(f"{r['workload'] + ' ' + r['path']:<30} b={b} {r['dtype']:<8} floor {r['floor_ms']:7.2f} ms  "
+                          f"achieved {r['achieved_ms']:7.2f} ms  ({r['min_ms']:.2f}-{r['max_ms']:.2f})  eff {r['efficiency']:.0%}"
+                          + (f"  x{r['speedup_vs_plain']:.2f} vs plain" if 'speedup_vs_plain' in r else ''), flush=True)
     if not a.no_tokenizer:
         for b in (1, 4):
             for dt in (torch.float32, torch.bfloat16):
                 for r in bench_tokenizer(dev, b, dt, rates[dt][0], a.repeat):
                     rows.append(r)
-                    print(f"{r['workload']:<28} b={b} {r['dtype']:<8} floor {r['floor_ms']:7.1f} ms  achieved {r['achieved_ms']:7.1f} ms  "
+                    print(f"{r['workload'] + ' ' + r['path']:<40} b={b} {r['dtype']:<8} floor {r['floor_ms']:7.1f} ms  achieved {r['achieved_ms']:7.1f} ms  "
                           f"({r['min_ms']:.1f}-{r['max_ms']:.1f})  eff {r['efficiency']:.0%}", flush=True)
     res['results'] = rows
     print(json.dumps({k: v for k, v in res.items() if k != 'results'}, indent=1))

@@ -1,19 +1,22 @@
 #!/usr/bin/env python
 """Roofline benchmark: how close sampling and tokenizing come to what this machine can do.
 
-In one run it measures the machine (fp32 and bf16 matmul rate, memory bandwidth), computes for every workload a floor
-(the time its weight bytes take to stream from memory once per decode step, or its FLOPs at the measured matmul rate,
-whichever is larger), times the workload (median of several runs, with min and max), and prints
-efficiency = floor / achieved time, as a table and as JSON (--json). It runs unchanged on CPU and on a CUDA GPU.
+It measures the machine (fp32 and bf16 matmul rate, memory bandwidth: the best of 5 runs, measured again before every
+round of every workload, because on a shared machine they drift), computes for every workload a floor (the time its
+weight and cache bytes take to stream from memory once per decode step at the bandwidth measured during its rounds, or
+its FLOPs at the best matmul rate of its dtype measured in the run, whichever is larger), times the workload (median of several rounds, with min and max; the paths of a workload
+alternate within each round), and prints efficiency = floor / achieved time, as a table and as JSON (--json). It runs
+unchanged on CPU and on a CUDA GPU.
 
 Workloads: GPT sampling with classifier-free guidance (cond + null rows in one forward, static KV cache, the loop of
-`hita_nb.ar.generate.generate`, both its plain path and its fast path `fast=True`: `hita_nb.ar.fast.FastDecoder` with
-prepacked weights and inverse-CDF sampling, timed alternately) for GPT-B and tiny, batch 1 and 8, fp32 and bf16 weights, timed over decode steps in
+`hita_nb.ar.generate.generate`) for GPT-B and tiny, batch 1 and 8, fp32 and bf16 weights, timed over decode steps in
 the middle of the 569-token sequence (the cache is filled with random values up to there: the cost does not depend on
-them); Hita-V tokenizer encode and decode at 336 px, batch 1 and 4 (without the
-DINOv2 branch, since its weights may be absent; random weights, which do not change the cost), in the default memory
-layout and channels-last, with autocast for bf16; their floor counts the FLOPs of convolutions, linear layers and the
-attention products at the measured matmul rate.
+them), by three paths: plain (`fast=False`), fast (`fast=True`: `hita_nb.ar.fast.FastDecoder` with the compiled CPU
+kernels of notebook 25 and inverse-CDF sampling) and, on CPU, fast without the kernels (oneDNN-prepacked weights and
+PyTorch's attention). Hita-V tokenizer encode and decode at 336 px, batch 1 and 4 (without the DINOv2 branch, since its
+weights may be absent; random weights, which do not change the cost), in the default memory layout, channels-last, and
+channels-last in chunks of one image (batch 4), with autocast for bf16; their floor counts the FLOPs of convolutions,
+linear layers and the attention products at the measured matmul rate.
 """
 import argparse, json, statistics, time, platform
 import torch
@@ -34,15 +37,20 @@ def timeit(fn, dev, repeat=5, warmup=1):
     return dict(median=statistics.median(ts), min=min(ts), max=max(ts), runs=repeat)
 
 
+MATMUL_RATES: dict = {}   # every matmul rate measured in this run, per dtype: the floors use the best one
+
+
 def machine(dev, dtype):
-    "Matmul rate (FLOP/s) at a large square size and memory bandwidth (B/s) of a large copy, for `dtype`."
+    """Matmul rate (FLOP/s) at a large square size and memory bandwidth (B/s) of a large copy, for `dtype`: the best of
+    5 runs each (the machine's capability at the time: interruptions only ever slow a run down)."""
     n = 2048 if dev.type == 'cpu' else 8192
     a, b = torch.randn(n, n, device=dev, dtype=dtype), torch.randn(n, n, device=dev, dtype=dtype)
-    t = timeit(lambda: a @ b, dev, repeat=5)['median']
+    t = timeit(lambda: a @ b, dev, repeat=5)['min']
     flops = 2 * n ** 3 / t
+    MATMUL_RATES.setdefault(str(dtype).split('.')[-1], []).append(flops)
     m = (256 << 20) // 4
     x = torch.empty(m, device=dev, dtype=torch.float32); y = torch.empty_like(x)
-    t = timeit(lambda: y.copy_(x), dev, repeat=5)['median']
+    t = timeit(lambda: y.copy_(x), dev, repeat=5)['min']
     return flops, 2 * x.numel() * 4 / t   # a copy reads and writes every byte
 
 
@@ -54,7 +62,7 @@ def gpt_floor(model, rows, pos, mm_rate, bw, dtype_bytes):
     weights = layers + head + model.norm.weight.numel()
     kv_bytes = c.n_layer * 2 * rows * pos * c.kv_heads * c.head_dim * dtype_bytes   # the cache is read once
     flops = 2 * weights * rows + 4 * c.n_layer * rows * pos * c.n_head * c.head_dim
-    return max((weights * dtype_bytes + kv_bytes) / bw, flops / mm_rate), weights
+    return max((weights * dtype_bytes + kv_bytes) / bw, flops / mm_rate), weights, weights * dtype_bytes + kv_bytes, flops
 
 
 @torch.no_grad()
@@ -69,37 +77,49 @@ def decode_loop(dec, draw, cond, steps, start, cfg_scale, g):
 
 
 def sampler_paths(model, rows):
-    "The two samplers of `generate`: plain (fast=False) and fast (fast=True), as (decoder, draw) pairs."
+    """The samplers of `generate`: plain (fast=False) and fast (fast=True), as (decoder, draw) pairs; on CPU also the fast
+    decoder without the compiled kernels of notebook 25 (oneDNN-prepacked weights and PyTorch's attention)."""
     from hita_nb.ar.generate import sample
     from hita_nb.ar.fast import FastDecoder, sample_cdf
-    return {'plain': (model, sample), 'fast': (FastDecoder(model, rows), sample_cdf)}
+    paths = {'plain': (model, sample)}
+    fast = FastDecoder(model, rows)
+    if fast.kernels: paths['fast, no kernels'] = (FastDecoder(model, rows, kernels=False), sample_cdf)
+    paths['fast'] = (fast, sample_cdf)
+    return paths
 
 
-def bench_gpt(name, tok_cfg, dev, batch, dtype, mm, bw, cfg_scale=4.0, tokens=32, repeat=3):
-    "Decode steps in the middle of the sequence (the cache filled with random keys and values up to there)."
+def bench_gpt(name, tok_cfg, dev, batch, dtype, cfg_scale=4.0, tokens=32, repeat=3):
+    """Decode steps in the middle of the sequence (the cache filled with random keys and values up to there). The paths
+    alternate, and the machine's rates are measured before every round, so that drifts of the machine hit all paths
+    alike and the floor is the machine's at the time (the median of the rounds' rates)."""
     cfg = GPTConfig.for_tokenizer(tok_cfg, name)
     m = HitaGPT(cfg).to(dev).eval().to(dtype)
     torch.nn.init.normal_(m.output.weight, std=0.02)   # the zero-init head would make sampling trivial
     rows, n_total = 2 * batch, cfg.num_holistic + cfg.block_size
     start = n_total // 2                                  # the average position of a full image
-    floor, weights = gpt_floor(m, rows, start + tokens // 2, mm, bw, torch.finfo(dtype).bits // 8)
     cond = torch.arange(batch, device=dev) % cfg.num_classes
     m.setup_caches(rows)
     for l in m.layers: l.attention.kv_cache.k.normal_(); l.attention.kv_cache.v.normal_()
     out, paths = [], sampler_paths(m, rows)
-    times = {p: [] for p in paths}
-    for _ in range(repeat):   # the two paths alternate, so that drifts of the machine hit both alike
+    times, rates = {p: [] for p in paths}, []
+    for _ in range(repeat):
+        rates.append(machine(dev, dtype))
         for p, (dec, draw) in paths.items():
             g = torch.Generator(device=dev).manual_seed(0)
             times[p].append(timeit(lambda: decode_loop(dec, draw, cond, tokens, start, cfg_scale, g), dev, 1, warmup=1)['median'])
     m.clear_caches()
+    mm, bw = statistics.median(r[0] for r in rates), statistics.median(r[1] for r in rates)
+    floor, weights, nbytes, flops = gpt_floor(m, rows, start + tokens // 2, mm, bw, torch.finfo(dtype).bits // 8)
     for p, ts in times.items():
         step = dict(median=statistics.median(ts) / tokens, min=min(ts) / tokens, max=max(ts) / tokens)
         out.append(dict(workload=f'GPT-{name} sample CFG', path=p, batch=batch, dtype=str(dtype).split('.')[-1], rows=rows,
-                        weights_streamed=weights, position=start, floor_ms=floor * 1e3, achieved_ms=step['median'] * 1e3,
+                        weights_streamed=weights, bytes_per_step=nbytes, flops_per_step=flops,
+                        position=start, floor_ms=floor * 1e3, achieved_ms=step['median'] * 1e3,
                         min_ms=step['min'] * 1e3, max_ms=step['max'] * 1e3, tokens_per_s=batch / step['median'],
-                        efficiency=floor / step['median'], timed_tokens=tokens, runs=repeat))
-    out[-1]['speedup_vs_plain'] = out[0]['achieved_ms'] / out[-1]['achieved_ms']
+                        efficiency=floor / step['median'], timed_tokens=tokens, runs=repeat,
+                        bandwidth_gbs=bw / 1e9, bandwidth_range_gbs=[min(r[1] for r in rates) / 1e9, max(r[1] for r in rates) / 1e9],
+                        matmul_gflops=mm / 1e9))
+    for r in out[1:]: r['speedup_vs_plain'] = out[0]['achieved_ms'] / r['achieved_ms']
     return out
 
 
@@ -121,33 +141,36 @@ def conv_flops(model, x):
 
 
 def bench_tokenizer(dev, batch, dtype, mm, repeat=3):
-    "Encode and decode, in the default memory layout and in channels-last (timed alternately)."
+    """Encode and decode: in the default memory layout, in channels-last, and (batch > 1) channels-last in chunks of one
+    image (`encode(..., chunk=1)`: the activations of one 336-px image stay in the CPU's cache); timed alternately."""
     cfg = TokenizerConfig.preset('hita_v', semantic='none')   # the DINOv2 branch is timed separately only with its weights
     tok = HitaTokenizer(cfg).to(dev).eval()
     x = torch.rand(batch, 3, cfg.image_size, cfg.image_size, device=dev) * 2 - 1
     ctx = (lambda: torch.autocast(dev.type, dtype=dtype)) if dtype != torch.float32 else (lambda: torch.autocast(dev.type, enabled=False))
+    layouts = {'plain': (False, None), 'channels_last': (True, None)}
+    if batch > 1: layouts['channels_last, chunk=1'] = (True, 1)
     out = []
     with torch.inference_mode():
         h, p = tok.encode(x)
-        for what, fn in [('encode', lambda t, xx: t.encode(xx)), ('decode', lambda t, xx: t.decode(h, p))]:
+        for what in ('encode', 'decode'):
+            fn = (lambda t, xx, ch: t.encode(xx, chunk=ch)) if what == 'encode' else (lambda t, xx, ch: t.decode(h, p, chunk=ch))
             hs, total = conv_flops(tok, x)
-            with ctx(): fn(tok, x)
+            with ctx(): fn(tok, x, None)
             for hh in hs: hh.remove()
             floor = total[0] / mm
-            times = {'plain': [], 'channels_last': []}
-            for _ in range(repeat):
-                for layout in times:
-                    cl = layout == 'channels_last'
+            times = {k: [] for k in layouts}
+            for r in range(repeat):
+                for layout, (cl, ch) in layouts.items():
                     tok = tok.to(memory_format=torch.channels_last if cl else torch.contiguous_format)
                     xx = x.contiguous(memory_format=torch.channels_last) if cl else x.contiguous()
                     def run():
-                        with ctx(): fn(tok, xx)
-                    times[layout].append(timeit(run, dev, 1, warmup=1)['median'])
+                        with ctx(): fn(tok, xx, ch)
+                    times[layout].append(timeit(run, dev, 1, warmup=1 if r == 0 else 0)['median'])
             for layout, ts in times.items():
                 med = statistics.median(ts)
                 out.append(dict(workload=f'Hita-V tokenizer {what} 336px', path=layout, batch=batch, dtype=str(dtype).split('.')[-1],
                                 gflop=total[0] / 1e9, floor_ms=floor * 1e3, achieved_ms=med * 1e3, min_ms=min(ts) * 1e3,
-                                max_ms=max(ts) * 1e3, efficiency=floor / med, runs=repeat))
+                                max_ms=max(ts) * 1e3, efficiency=floor / med, runs=repeat, matmul_gflops=mm / 1e9))
             tok = tok.to(memory_format=torch.contiguous_format)
     return out
 
@@ -173,18 +196,34 @@ def main():
     for name in a.gpt:
         for b in a.batches:
             for dt in (torch.float32, torch.bfloat16):
-                for r in bench_gpt(name, tiny_tok if name == 'tiny' else full_tok, dev, b, dt, rates[dt][0], bw, tokens=a.tokens, repeat=a.repeat):
+                for r in bench_gpt(name, tiny_tok if name == 'tiny' else full_tok, dev, b, dt, tokens=a.tokens, repeat=a.repeat):
                     rows.append(r)
-                    print(f"{r['workload'] + ' ' + r['path']:<30} b={b} {r['dtype']:<8} floor {r['floor_ms']:7.2f} ms  "
+                    print(f"{r['workload'] + ' ' + r['path']:<40} b={b} {r['dtype']:<8} floor {r['floor_ms']:7.2f} ms  "
                           f"achieved {r['achieved_ms']:7.2f} ms  ({r['min_ms']:.2f}-{r['max_ms']:.2f})  eff {r['efficiency']:.0%}"
-                          + (f"  x{r['speedup_vs_plain']:.2f} vs plain" if 'speedup_vs_plain' in r else ''), flush=True)
+                          + (f"  x{r['speedup_vs_plain']:.2f} vs plain" if 'speedup_vs_plain' in r else '')
+                          + f"  [{r['bandwidth_gbs']:.1f} GB/s ({r['bandwidth_range_gbs'][0]:.1f}-{r['bandwidth_range_gbs'][1]:.1f}), "
+                            f"{r['matmul_gflops']:.0f} GFLOP/s]", flush=True)
     if not a.no_tokenizer:
         for b in (1, 4):
             for dt in (torch.float32, torch.bfloat16):
-                for r in bench_tokenizer(dev, b, dt, rates[dt][0], a.repeat):
+                for r in bench_tokenizer(dev, b, dt, machine(dev, dt)[0], a.repeat):   # the rate at the time
                     rows.append(r)
                     print(f"{r['workload'] + ' ' + r['path']:<40} b={b} {r['dtype']:<8} floor {r['floor_ms']:7.1f} ms  achieved {r['achieved_ms']:7.1f} ms  "
                           f"({r['min_ms']:.1f}-{r['max_ms']:.1f})  eff {r['efficiency']:.0%}", flush=True)
+    # final floors: the bandwidth of each workload's own rounds (it drifts with the other tenants of a shared machine),
+    # and the best matmul rate of the whole run (a rate measured while something else ran would flatter the workload)
+    best = {k: max(v) for k, v in MATMUL_RATES.items()}
+    res['matmul_best_gflops'] = {k: v / 1e9 for k, v in best.items()}
+    res['matmul_all_gflops'] = {k: [x / 1e9 for x in v] for k, v in MATMUL_RATES.items()}
+    print(f"\nFinal table (matmul rate: the best of the run, {', '.join(f'{k} {v / 1e9:.0f}' for k, v in best.items())} GFLOP/s; "
+          "bandwidth: each workload's own)")
+    for r in rows:
+        mm = best[r['dtype']]
+        if 'bytes_per_step' in r: floor = max(r['bytes_per_step'] / (r['bandwidth_gbs'] * 1e9), r['flops_per_step'] / mm)
+        else: floor = r['gflop'] * 1e9 / mm
+        r.update(floor_ms=floor * 1e3, efficiency=floor / (r['achieved_ms'] / 1e3), matmul_gflops=mm / 1e9)
+        print(f"{r['workload'] + ' ' + r['path']:<52} b={r['batch']} {r['dtype']:<8} floor {r['floor_ms']:9.2f} ms  "
+              f"achieved {r['achieved_ms']:9.2f} ms  ({r['min_ms']:.2f}-{r['max_ms']:.2f})  eff {r['efficiency']:.0%}")
     res['results'] = rows
     print(json.dumps({k: v for k, v in res.items() if k != 'results'}, indent=1))
     if a.json:

@@ -4,9 +4,9 @@
 It measures the machine (fp32 and bf16 matmul rate, memory bandwidth: the best of 5 runs, measured again before every
 round of every workload, because on a shared machine they drift), computes for every workload a floor (the time its
 weight and cache bytes take to stream from memory once per decode step at the bandwidth measured during its rounds, or
-its FLOPs at the best matmul rate of its dtype measured in the run, whichever is larger), times the workload (median of several rounds, with min and max; the paths of a workload
-alternate within each round), and prints efficiency = floor / achieved time, as a table and as JSON (--json). It runs
-unchanged on CPU and on a CUDA GPU.
+its FLOPs at the matmul rate of its dtype, whichever is larger), times the workload (median of several rounds, with
+min and max; the paths of a workload alternate within each round), and prints efficiency = floor / achieved time, as
+a table and as JSON (--json). It runs unchanged on CPU and on a CUDA GPU.
 
 Workloads: GPT sampling with classifier-free guidance (cond + null rows in one forward, static KV cache, the loop of
 `hita_nb.ar.generate.generate`) for GPT-B and tiny, batch 1 and 8, fp32 and bf16 weights, timed over decode steps in
@@ -14,12 +14,14 @@ the middle of the 569-token sequence (the cache is filled with random values up 
 them), by three paths: plain (`fast=False`), fast (`fast=True`: `hita_nb.ar.fast.FastDecoder` with the compiled CPU
 kernels of notebook 25 and inverse-CDF sampling) and, on CPU, fast without the kernels (oneDNN-prepacked weights and
 PyTorch's attention). Hita-V tokenizer encode and decode at 336 px, batch 1 and 4 (without the DINOv2 branch, since its
-weights may be absent; random weights, which do not change the cost), in the default memory layout, channels-last, and
-channels-last with PyTorch's group norm and SiLU, and channels-last with the fused group norm + SiLU kernel (CPU), the
-channels-last ones in chunks of one image at batch 4, with autocast for bf16; their floor counts the FLOPs of
-convolutions, linear layers and the attention products at the measured matmul rate. The final table gives each
-efficiency twice: against the best matmul rate of the whole run (strict: the machine's rate drifts by a third with the
-other tenants of a shared host) and against the median rate of the workload's own rounds ('own rate').
+weights may be absent; random weights, which do not change the cost), with autocast for bf16, in the default memory
+layout, channels-last with PyTorch's group norm and SiLU, channels-last with the fused group norm + SiLU kernel (CPU),
+and the same inside `reuse_cpu_buffers()` (CPU); at batch 4 the channels-last ones in chunks of one image. Their floor
+counts the FLOPs of convolutions, linear layers and the attention products at the matmul rate.
+
+The final table gives each efficiency at the best matmul rate of the whole run (strict: on a shared host the rate
+drifts by up to a third with the other tenants) and, for comparison, at the median rate of the workload's own rounds
+('own rate'); the bandwidth is always the workload's own.
 """
 import argparse, json, statistics, time, platform
 import torch
@@ -146,35 +148,46 @@ def conv_flops(model, x):
 def bench_tokenizer(dev, batch, dtype, repeat=3):
     """Encode and decode in several layouts, timed alternately: the default memory layout; channels-last with PyTorch's
     group norm and SiLU; channels-last with the fused group norm + SiLU kernel of notebook 25 (CPU only; `norm_act` in
-    notebook 11); at batch > 1 both channels-last variants in chunks of one image (`encode(..., chunk=1)`: the
-    activations of one 336-px image stay in the CPU's cache) instead of whole batches. The matmul rate is measured
+    notebook 11); the same inside `reuse_cpu_buffers()` (notebook 25: freed large buffers are reused instead of fresh
+    memory; timed after one warm-up pass inside the block, as a loop of calls would run); at batch > 1 the channels-last
+    variants in chunks of one image (`encode(..., chunk=1)`: the activations of one 336-px image stay in the CPU's
+    cache) instead of whole batches. The matmul rate is measured
     before every round; the floor uses the median of those rates (the final table also the best rate of the run)."""
+    import contextlib
     from hita_nb.tokenizer.conv import use_fused_norms
+    from hita_nb.ar.kernels import reuse_cpu_buffers
     cfg = TokenizerConfig.preset('hita_v', semantic='none')   # the DINOv2 branch is timed separately only with its weights
     tok = HitaTokenizer(cfg).to(dev).eval()
     x = torch.rand(batch, 3, cfg.image_size, cfg.image_size, device=dev) * 2 - 1
     ctx = (lambda: torch.autocast(dev.type, dtype=dtype)) if dtype != torch.float32 else (lambda: torch.autocast(dev.type, enabled=False))
     ch = 1 if batch > 1 else None
-    layouts = {'plain': (False, False, None), 'channels_last' + (', chunk=1' if ch else ''): (True, False, ch)}
-    if dev.type == 'cpu': layouts['channels_last, fused norms' + (', chunk=1' if ch else '')] = (True, True, ch)
+    sfx = ', chunk=1' if ch else ''
+    layouts = {'plain': (False, False, None, False), 'channels_last' + sfx: (True, False, ch, False)}
+    if dev.type == 'cpu':
+        layouts['channels_last, fused norms' + sfx] = (True, True, ch, False)
+        layouts['channels_last, fused norms, reused buffers' + sfx] = (True, True, ch, True)
     out = []
     with torch.inference_mode():
         h, p = tok.encode(x)
         for what in ('encode', 'decode'):
-            fn = (lambda t, xx, ch: t.encode(xx, chunk=ch)) if what == 'encode' else (lambda t, xx, ch: t.decode(h, p, chunk=ch))
+            fn = ((lambda t, xx, ch, n=None: t.encode(xx[:n], chunk=ch)) if what == 'encode'
+                  else (lambda t, xx, ch, n=None: t.decode(h[:n], p[:n], chunk=ch)))
             hs, total = conv_flops(tok, x)
             with ctx(): fn(tok, x, None)
             for hh in hs: hh.remove()
             times, rates = {k: [] for k in layouts}, []
             for r in range(repeat):
                 rates.append(machine(dev, dtype)[0])
-                for layout, (cl, fused, ch) in layouts.items():
+                for layout, (cl, fused, ch, reuse) in layouts.items():
                     tok = tok.to(memory_format=torch.channels_last if cl else torch.contiguous_format)
                     xx = x.contiguous(memory_format=torch.channels_last) if cl else x.contiguous()
-                    def run():
-                        with ctx(): fn(tok, xx, ch)
+                    def run(n=None):
+                        with ctx(): fn(tok, xx, ch, n)
                     prev = use_fused_norms(fused)
-                    try: times[layout].append(timeit(run, dev, 1, warmup=1 if r == 0 else 0)['median'])
+                    try:
+                        with reuse_cpu_buffers() if reuse else contextlib.nullcontext():
+                            if reuse: run(ch)            # one warm-up pass (one image when chunked) fills the cache
+                            times[layout].append(timeit(run, dev, 1, warmup=1 if r == 0 and not reuse else 0)['median'])
                     finally: use_fused_norms(prev)
             mm = statistics.median(rates); floor = total[0] / mm
             for layout, ts in times.items():
@@ -193,6 +206,7 @@ def main():
     p.add_argument('--gpt', nargs='+', default=['B', 'tiny']); p.add_argument('--batches', type=int, nargs='+', default=[1, 8])
     p.add_argument('--tokens', type=int, default=32, help='decode steps timed per sampling run')
     p.add_argument('--repeat', type=int, default=3); p.add_argument('--no-tokenizer', action='store_true')
+    p.add_argument('--no-gpt', action='store_true', help='skip the GPT workloads')
     p.add_argument('--json', default='', help='also write the results here')
     a = p.parse_args()
     dev = torch.device(a.device)
@@ -205,7 +219,7 @@ def main():
     bw = rates[torch.float32][1]
     rows = []
     tiny_tok = TokenizerConfig.preset('tiny'); full_tok = TokenizerConfig.preset('hita_v')
-    for name in a.gpt:
+    for name in ([] if a.no_gpt else a.gpt):
         for b in a.batches:
             for dt in (torch.float32, torch.bfloat16):
                 for r in bench_gpt(name, tiny_tok if name == 'tiny' else full_tok, dev, b, dt, tokens=a.tokens, repeat=a.repeat):

@@ -15,9 +15,12 @@ them), by three paths: plain (`fast=False`), fast (`fast=True`: `hita_nb.ar.fast
 kernels of notebook 25 and inverse-CDF sampling) and, on CPU, fast without the kernels (oneDNN-prepacked weights and
 PyTorch's attention). Hita-V tokenizer encode and decode at 336 px, batch 1 and 4 (without the DINOv2 branch, since its
 weights may be absent; random weights, which do not change the cost), with autocast for bf16, in the default memory
-layout, channels-last with PyTorch's group norm and SiLU, channels-last with the fused group norm + SiLU kernel (CPU),
-and the same inside `reuse_cpu_buffers()` (CPU); at batch 4 the channels-last ones in chunks of one image. Their floor
-counts the FLOPs of convolutions, linear layers and the attention products at the matmul rate.
+layout, channels-last with PyTorch's group norm, SiLU and convolutions, channels-last with the fused group norm + SiLU
+kernel (CPU), then also with Winograd's 3x3 convolution kernel (CPU, fp32 only: autocast runs the convolutions in
+bf16), and the last one inside `reuse_cpu_buffers()` (CPU); at batch 4 the channels-last ones in chunks of one image.
+Their floor counts the FLOPs of convolutions (as direct convolutions), linear layers and the attention products at
+the matmul rate. Winograd's F(2x2, 3x3) does 2.25 times fewer multiplications for a 3x3 convolution than that count,
+so with it the efficiency can exceed 100 percent: the floor is then that of the direct algorithm.
 
 The final table gives each efficiency at the best matmul rate of the whole run (strict: on a shared host the rate
 drifts by up to a third with the other tenants) and, for comparison, at the median rate of the workload's own rounds
@@ -147,14 +150,15 @@ def conv_flops(model, x):
 
 def bench_tokenizer(dev, batch, dtype, repeat=3):
     """Encode and decode in several layouts, timed alternately: the default memory layout; channels-last with PyTorch's
-    group norm and SiLU; channels-last with the fused group norm + SiLU kernel of notebook 25 (CPU only; `norm_act` in
-    notebook 11); the same inside `reuse_cpu_buffers()` (notebook 25: freed large buffers are reused instead of fresh
+    group norm, SiLU and convolutions; channels-last with the fused group norm + SiLU kernel of notebook 25 (CPU only;
+    `norm_act` in notebook 11); then also Winograd's 3x3 convolutions (CPU, fp32; `conv3x3` in notebook 11); the last
+    inside `reuse_cpu_buffers()` (notebook 25: freed large buffers are reused instead of fresh
     memory; timed after one warm-up pass inside the block, as a loop of calls would run); at batch > 1 the channels-last
     variants in chunks of one image (`encode(..., chunk=1)`: the activations of one 336-px image stay in the CPU's
     cache) instead of whole batches. The matmul rate is measured
     before every round; the floor uses the median of those rates (the final table also the best rate of the run)."""
     import contextlib
-    from hita_nb.tokenizer.conv import use_fused_norms
+    from hita_nb.tokenizer.conv import use_fused_norms, use_winograd
     from hita_nb.ar.kernels import reuse_cpu_buffers
     cfg = TokenizerConfig.preset('hita_v', semantic='none')   # the DINOv2 branch is timed separately only with its weights
     tok = HitaTokenizer(cfg).to(dev).eval()
@@ -162,10 +166,14 @@ def bench_tokenizer(dev, batch, dtype, repeat=3):
     ctx = (lambda: torch.autocast(dev.type, dtype=dtype)) if dtype != torch.float32 else (lambda: torch.autocast(dev.type, enabled=False))
     ch = 1 if batch > 1 else None
     sfx = ', chunk=1' if ch else ''
-    layouts = {'plain': (False, False, None, False), 'channels_last' + sfx: (True, False, ch, False)}
+    # (channels-last, fused norms, Winograd, chunk, reused buffers)
+    layouts = {'plain': (False, False, False, None, False), 'channels_last' + sfx: (True, False, False, ch, False)}
     if dev.type == 'cpu':
-        layouts['channels_last, fused norms' + sfx] = (True, True, ch, False)
-        layouts['channels_last, fused norms, reused buffers' + sfx] = (True, True, ch, True)
+        layouts['channels_last, fused norms' + sfx] = (True, True, False, ch, False)
+        if dtype == torch.float32:
+            layouts['channels_last, fused norms, winograd' + sfx] = (True, True, True, ch, False)
+            layouts['channels_last, fused norms, winograd, reused buffers' + sfx] = (True, True, True, ch, True)
+        else: layouts['channels_last, fused norms, reused buffers' + sfx] = (True, True, False, ch, True)
     out = []
     with torch.inference_mode():
         h, p = tok.encode(x)
@@ -178,17 +186,17 @@ def bench_tokenizer(dev, batch, dtype, repeat=3):
             times, rates = {k: [] for k in layouts}, []
             for r in range(repeat):
                 rates.append(machine(dev, dtype)[0])
-                for layout, (cl, fused, ch, reuse) in layouts.items():
+                for layout, (cl, fused, wino, ch, reuse) in layouts.items():
                     tok = tok.to(memory_format=torch.channels_last if cl else torch.contiguous_format)
                     xx = x.contiguous(memory_format=torch.channels_last) if cl else x.contiguous()
                     def run(n=None):
                         with ctx(): fn(tok, xx, ch, n)
-                    prev = use_fused_norms(fused)
+                    prev, prev_w = use_fused_norms(fused), use_winograd(wino)
                     try:
                         with reuse_cpu_buffers() if reuse else contextlib.nullcontext():
                             if reuse: run(ch)            # one warm-up pass (one image when chunked) fills the cache
                             times[layout].append(timeit(run, dev, 1, warmup=1 if r == 0 and not reuse else 0)['median'])
-                    finally: use_fused_norms(prev)
+                    finally: use_fused_norms(prev); use_winograd(prev_w)
             mm = statistics.median(rates); floor = total[0] / mm
             for layout, ts in times.items():
                 med = statistics.median(ts)

@@ -214,7 +214,7 @@ def bench_tokenizer(dev, batch, dtype, repeat=3):
     return out
 
 
-def winograd_setup_time(dev) -> float:
+def winograd_setup_time() -> float:
     "Seconds to transform the filters of every 3x3 convolution of Hita-V's CNNs for Winograd (once per model)."
     from hita_nb.ar.kernels import winograd_weights
     tok = HitaTokenizer(TokenizerConfig.preset('hita_v', semantic='none')).eval()
@@ -256,7 +256,7 @@ def main():
                             f"{r['matmul_gflops']:.0f} GFLOP/s]", flush=True)
     if not a.no_tokenizer:
         if dev.type == 'cpu':
-            res['winograd_filter_transform_s'] = winograd_setup_time(dev)
+            res['winograd_filter_transform_s'] = winograd_setup_time()
             print(f"Hita-V Winograd filter transform (once per model): {res['winograd_filter_transform_s']:.2f} s", flush=True)
         for b in (1, 4):
             for dt in (torch.float32, torch.bfloat16):

@@ -58,11 +58,14 @@ class TokenizerConfig(_JSONMixin):
     stage2: bool = True            # False: no causal E_causal (paper Table 10)
     # the two quantisers (HITA_SPEC 1.5, paper Sec. 4.1)
     codebook_size: int = 16384
+    patch_codebook_size: int | None = None     # our option (notebook on the collapse): None = codebook_size, as officially
+    holistic_codebook_size: int | None = None  # our option: None = codebook_size
     patch_code_dim: int = 8
     holistic_code_dim: int = 12
     l2_norm: bool = True
     commit_beta: float = 0.25
     entropy_ratio: float = 0.0     # official: entropy loss computed but weighted 0
+    holistic_position_entropy: float = 0.0  # our option: per-position entropy loss on the holistic codes (notebook 10)
     usage_window: int = 65536      # rolling window of recent indices for the usage statistic
     # the frozen semantic encoder (HITA_SPEC 1.2)
     semantic: str = 'dinov2_vitl14_reg4'  # or 'none' (no injection), or another name in `tokenizer.semantic`
@@ -89,6 +92,10 @@ class TokenizerConfig(_JSONMixin):
         if self.vfm_recon and self.semantic_dim == 0:
             raise ValueError('vfm_recon needs a semantic encoder (semantic_dim > 0) to supply its targets')
 
+    @property
+    def n_patch_codes(self) -> int: return self.patch_codebook_size or self.codebook_size
+    @property
+    def n_holistic_codes(self) -> int: return self.holistic_codebook_size or self.codebook_size
     @property
     def downsample(self) -> int: return 2 ** (len(self.ch_mult) - 1)
     @property
@@ -176,7 +183,7 @@ class GPTConfig(_JSONMixin):
     @classmethod
     def for_tokenizer(cls, tok: TokenizerConfig, name: str = 'tiny', **overrides) -> 'GPTConfig':
         "A GPT preset sized to the token layout of tokenizer config `tok`."
-        return cls.preset(name, vocab_size=tok.codebook_size, num_holistic=tok.num_holistic,
+        return cls.preset(name, vocab_size=max(tok.n_patch_codes, tok.n_holistic_codes), num_holistic=tok.num_holistic,
                           block_size=tok.num_patches, **overrides)
 
 # %% ../nbs/01_config.ipynb #19627abf

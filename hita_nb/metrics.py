@@ -290,7 +290,7 @@ def evaluate_reconstruction(tok, dataset, n: int | None = None, batch: int = 32,
     "rFID, rIS, PSNR, SSIM and codebook usage of tokenizer `tok` on the first `n` images of `dataset`."
     from hita_nb.tokenizer.quantizer import CodeUsage
     tok = tok.to(device).eval(); n = min(n or len(dataset), len(dataset))
-    up, uh = CodeUsage(tok.cfg.codebook_size), CodeUsage(tok.cfg.codebook_size)
+    up, uh = CodeUsage(tok.cfg.n_patch_codes), CodeUsage(tok.cfg.n_holistic_codes)
     gts, recs = [], []
     for s in Progress(range(0, n, batch), math.ceil(n / batch), progress):
         idx = list(range(s, min(n, s + batch)))

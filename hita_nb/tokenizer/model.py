@@ -40,11 +40,11 @@ class HitaTokenizer(nn.Module):
         cnn = dict(ch=cfg.ch, ch_mult=cfg.ch_mult, num_res_blocks=cfg.num_res_blocks, z_channels=cfg.z_channels, dropout=cfg.cnn_dropout)
         self.encoder, self.decoder = CNNEncoder(cfg.in_channels, **cnn), CNNDecoder(cfg.in_channels, **cnn)
         self.encode_transformer, self.decode_transformer = HolisticEncoder(cfg), FusionDecoder(cfg)
-        vq = dict(n_codes=cfg.codebook_size, l2_norm=cfg.l2_norm, beta=cfg.commit_beta, entropy_ratio=cfg.entropy_ratio,
-                  usage_window=cfg.usage_window)
-        self.quantize = VectorQuantizer(dim=cfg.patch_code_dim, **vq)
+        vq = dict(l2_norm=cfg.l2_norm, beta=cfg.commit_beta, entropy_ratio=cfg.entropy_ratio, usage_window=cfg.usage_window)
+        self.quantize = VectorQuantizer(cfg.n_patch_codes, dim=cfg.patch_code_dim, **vq)
         self.quant_conv, self.post_quant_conv = nn.Conv2d(cfg.z_channels, cfg.patch_code_dim, 1), nn.Conv2d(cfg.patch_code_dim, cfg.z_channels, 1)
-        self.slot_quantize = VectorQuantizer(dim=cfg.holistic_code_dim, **vq)
+        self.slot_quantize = VectorQuantizer(cfg.n_holistic_codes, dim=cfg.holistic_code_dim,
+                                             position_entropy=cfg.holistic_position_entropy, **vq)
         self.pre_slots_quant, self.post_slots_quant = nn.Linear(cfg.dim, cfg.holistic_code_dim), nn.Linear(cfg.holistic_code_dim, cfg.dim)
         self._semantic = [semantic]  # a list: not a registered submodule, so never in state_dict or parameters()
 
@@ -115,7 +115,7 @@ def decode(self: HitaTokenizer, holistic_idx: torch.Tensor, patch_idx: torch.Ten
     if holistic_idx.shape[-1] != cfg.num_holistic or patch_idx.shape[-1] != cfg.num_patches:
         raise ValueError(f'expected ({cfg.num_holistic},) holistic and ({cfg.num_patches},) patch indices per image, '
                          f'got {tuple(holistic_idx.shape)} and {tuple(patch_idx.shape)}')
-    check_range(holistic_idx, cfg.codebook_size, 'holistic codes'); check_range(patch_idx, cfg.codebook_size, 'patch codes')
+    check_range(holistic_idx, cfg.n_holistic_codes, 'holistic codes'); check_range(patch_idx, cfg.n_patch_codes, 'patch codes')
     b, g = patch_idx.shape[0], cfg.grid
     pq = self.quantize.lookup(patch_idx).view(b, g, g, -1).permute(0, 3, 1, 2)
     return decode_quant(self, pq, self.slot_quantize.lookup(holistic_idx))

@@ -4,12 +4,13 @@
 
 # %% ../../nbs/10_quantizer.ipynb #fcd42632
 from __future__ import annotations
+import math
 import torch
 from torch import nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['entropy_loss', 'VectorQuantizer', 'CodeUsage']
+__all__ = ['entropy_loss', 'position_entropy_loss', 'VectorQuantizer', 'CodeUsage']
 
 # %% ../../nbs/10_quantizer.ipynb #35a1f275
 def entropy_loss(affinity: torch.Tensor,  # (N, n_codes) similarities, larger = closer
@@ -21,14 +22,25 @@ def entropy_loss(affinity: torch.Tensor,  # (N, n_codes) similarities, larger = 
     avg = p.mean(0)
     return sample_entropy - (-(avg * torch.log(avg + 1e-5)).sum())
 
+def position_entropy_loss(affinity: torch.Tensor,  # (B, P, n_codes) similarities of B images at P positions
+                          temperature: float = 0.01) -> torch.Tensor:
+    "`entropy_loss` at each position separately (diversity across the images of a batch), averaged over positions."
+    p = F.softmax(affinity / temperature, dim=-1)
+    logp = F.log_softmax(affinity / temperature + 1e-5, dim=-1)
+    sample_entropy = -(p * logp).sum(-1).mean()
+    avg = p.mean(0)                                                # (P, n_codes): each position's code distribution
+    return sample_entropy - (-(avg * torch.log(avg + 1e-5)).sum(-1)).mean()
+
 # %% ../../nbs/10_quantizer.ipynb #79e08821
 class VectorQuantizer(nn.Module):
     "Nearest-neighbour quantiser over an l2-normalised codebook, with straight-through gradients."
     def __init__(self, n_codes: int = 16384, dim: int = 8, l2_norm: bool = True, beta: float = 0.25,
-                 entropy_ratio: float = 0.0,
+                 entropy_ratio: float = 0.0,  # weight of the batch entropy loss (official: 0)
+                 position_entropy: float = 0.0,  # weight of the per-position entropy loss (our option; needs (B, P, dim) input)
                  usage_window: int = 65536):  # length of the rolling window of recent indices (usage statistic)
         super().__init__()
         self.n_codes, self.dim, self.l2_norm, self.beta, self.entropy_ratio = n_codes, dim, l2_norm, beta, entropy_ratio
+        self.position_entropy = position_entropy
         self.embedding = nn.Embedding(n_codes, dim)
         with torch.no_grad():  # the official initialiser: uniform(+-1/n), then unit rows when normalising
             self.embedding.weight.uniform_(-1 / n_codes, 1 / n_codes)
@@ -45,10 +57,9 @@ class VectorQuantizer(nn.Module):
         return F.embedding(idx, self.codebook())
 
 # %% ../../nbs/10_quantizer.ipynb #1c973c9a
-@torch.no_grad()
-def _nearest(z: torch.Tensor, e: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    d = z.pow(2).sum(1, keepdim=True) + e.pow(2).sum(1) - 2 * z @ e.t()
-    return d.argmin(1), d
+def _distances(z: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
+    "Squared distances (N, n_codes) between rows of z (N, dim) and codes e (n_codes, dim), differentiable in both."
+    return z.pow(2).sum(1, keepdim=True) + e.pow(2).sum(1) - 2 * z @ e.t()
 
 @torch.no_grad()
 def _update_usage(self: VectorQuantizer, idx: torch.Tensor) -> float:
@@ -58,13 +69,23 @@ def _update_usage(self: VectorQuantizer, idx: torch.Tensor) -> float:
     else: w.copy_(torch.cat([w[n:], idx.reshape(-1).to(w.dtype)]))
     return len(torch.unique(w)) / self.n_codes
 
+def _entropy_terms(self: VectorQuantizer, d: torch.Tensor, shape) -> torch.Tensor:
+    "The weighted entropy losses from the distances d (N, n_codes) of features of `shape` (B, ..., dim)."
+    out = d.new_zeros(())
+    if self.entropy_ratio: out = out + self.entropy_ratio * entropy_loss(-d)
+    if self.position_entropy: out = out + self.position_entropy * position_entropy_loss(-d.view(shape[0], -1, d.shape[-1]))
+    return out
+
 def _forward(self: VectorQuantizer, z: torch.Tensor):
     "Quantise `z` (..., dim) -> (z_q straight-through, indices (...), losses dict or None)."
     if z.shape[-1] != self.dim: raise ValueError(f'expected features with last dim {self.dim}, got shape {tuple(z.shape)}')
     if self.l2_norm: z = F.normalize(z, dim=-1)
     e = self.codebook()
     flat = z.reshape(-1, self.dim)
-    idx, d = _nearest(flat.float(), e.float())
+    need = self.training and bool(self.entropy_ratio or self.position_entropy)   # the entropy terms need d's gradient
+    with torch.set_grad_enabled(need and torch.is_grad_enabled()):
+        d = _distances(flat.float(), e.float())
+    idx = d.detach().argmin(1)
     z_q = F.embedding(idx, e).view_as(z)
     losses = None
     if self.training and flat.shape[0] == 0:   # no tokens to quantise (a tokenizer without holistic tokens)
@@ -73,7 +94,7 @@ def _forward(self: VectorQuantizer, z: torch.Tensor):
     elif self.training:
         losses = dict(codebook=torch.mean((z_q - z.detach()) ** 2),
                       commit=self.beta * torch.mean((z_q.detach() - z) ** 2),
-                      entropy=self.entropy_ratio * entropy_loss(-d) if self.entropy_ratio else z.new_zeros(()),
+                      entropy=_entropy_terms(self, d, z.shape),
                       usage=_update_usage(self, idx))
     z_q = z + (z_q - z).detach()
     return z_q, idx.view(z.shape[:-1]), losses

@@ -111,7 +111,7 @@ def load_tokenizer(path: str | Path, which: str = 'ema', semantic_weights: str =
 def evaluate_tokenizer(tok: HitaTokenizer, dataset, n: int | None = None, batch: int = 64, device='cpu') -> dict:
     "Mean PSNR (dB) and codebook usage (patch, holistic) of `tok` over the first `n` images of `dataset`."
     tok.eval(); n = min(n or len(dataset), len(dataset))
-    ps, up, uh = [], CodeUsage(tok.cfg.codebook_size), CodeUsage(tok.cfg.codebook_size)
+    ps, up, uh = [], CodeUsage(tok.cfg.n_patch_codes), CodeUsage(tok.cfg.n_holistic_codes)
     for s in range(0, n, batch):
         idx = list(range(s, min(n, s + batch)))
         x = dataset.batch(idx)[0] if hasattr(dataset, 'batch') else torch.stack([dataset[i][0] for i in idx])

@@ -4,12 +4,13 @@
 
 # %% ../nbs/01_config.ipynb #f65f3fbd
 from __future__ import annotations
-import json, dataclasses
+import argparse, json, dataclasses
 from dataclasses import dataclass, asdict
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['TOKENIZER_PRESETS', 'GPT_PRESETS', 'TokenizerConfig', 'find_multiple', 'GPTConfig']
+__all__ = ['TOKENIZER_PRESETS', 'GPT_PRESETS', 'TokenizerConfig', 'find_multiple', 'GPTConfig', 'arg', 'make_parser',
+           'parse_config']
 
 # %% ../nbs/01_config.ipynb #5fe1312d
 class _JSONMixin:
@@ -34,8 +35,8 @@ class _JSONMixin:
 # %% ../nbs/01_config.ipynb #4be95194
 @dataclass
 class TokenizerConfig(_JSONMixin):
-    "Every size and switch of a Hita tokenizer. Defaults are Hita-V (`configs/hita_vqgan.yaml`, HITA_SPEC 1.1)."
-    # input and the VQ-16 CNN (LlamaGen's, HITA_SPEC 1.1)
+    "Every size and switch of a Hita tokenizer. Defaults are Hita-V (the official `configs/hita_vqgan.yaml`)."
+    # input and the VQ-16 CNN (LlamaGen's, as the official yaml builds it)
     image_size: int = 336          # the official training and evaluation resolution
     in_channels: int = 3
     ch: int = 128                  # CNN base width
@@ -43,7 +44,7 @@ class TokenizerConfig(_JSONMixin):
     num_res_blocks: int = 2        # per level (the decoder uses one more)
     z_channels: int = 512          # CNN output width; must equal `dim` (all real runs pass --z-channels 512)
     cnn_dropout: float = 0.0
-    # the three transformers (yaml encoder/decoder_config, HITA_SPEC 1.3-1.4, paper Sec. 4.1: depth 3)
+    # the three transformers (yaml encoder/decoder_config, paper Sec. 4.1: depth 3)
     dim: int = 512
     depth: int = 3
     num_heads: int = 8
@@ -56,7 +57,7 @@ class TokenizerConfig(_JSONMixin):
     fusion: str = 'last_k'         # 'partial' or 'full': the mask-token fusion variants of paper Table 9
     stage1: bool = True            # False: no bidirectional E_trans; its job moves into E_causal (paper Table 10)
     stage2: bool = True            # False: no causal E_causal (paper Table 10)
-    # the two quantisers (HITA_SPEC 1.5, paper Sec. 4.1)
+    # the two quantisers (paper Sec. 4.1)
     codebook_size: int = 16384
     patch_codebook_size: int | None = None     # our option (notebook on the collapse): None = codebook_size, as officially
     holistic_codebook_size: int | None = None  # our option: None = codebook_size
@@ -66,13 +67,14 @@ class TokenizerConfig(_JSONMixin):
     commit_beta: float = 0.25
     entropy_ratio: float = 0.0     # official: entropy loss computed but weighted 0
     holistic_position_entropy: float = 0.0  # our option: per-position entropy loss on the holistic codes (notebook 10)
+    holistic_restart_every: int = 0  # our option: dead holistic codes move onto features every n steps (notebook 10)
     usage_window: int = 65536      # rolling window of recent indices for the usage statistic
-    # the frozen semantic encoder (HITA_SPEC 1.2)
+    # the frozen semantic encoder (the official yaml: DINOv2-L/14 with registers)
     semantic: str = 'dinov2_vitl14_reg4'  # or 'none' (no injection), or another name in `tokenizer.semantic`
     semantic_dim: int = 1024       # channels of the semantic tokens (DINOv2-L); 0 when semantic == 'none'
     semantic_grid: int = 16        # semantic patch grid side (224 px / patch 14)
     semantic_image_size: int = 224
-    # Hita-U: reconstruct the semantic patch features from the holistic tokens (HITA_SPEC 1.7)
+    # Hita-U: reconstruct the semantic patch features from the holistic tokens (the official `enable_vfm_recon`, notebook 15)
     vfm_recon: bool = False
 
     def __post_init__(self):
@@ -128,7 +130,7 @@ def find_multiple(n: int, k: int) -> int:
 
 @dataclass
 class GPTConfig(_JSONMixin):
-    "Every size and switch of the Hita GPT. Defaults are GPT-B on Hita-V tokens (HITA_SPEC 3)."
+    "Every size and switch of the Hita GPT. Defaults are GPT-B on Hita-V tokens (the official GPT code)."
     dim: int = 768
     n_layer: int = 12
     n_head: int = 12
@@ -138,7 +140,7 @@ class GPTConfig(_JSONMixin):
     rope_base: float = 10000.0
     norm_eps: float = 1e-5
     initializer_range: float = 0.02
-    token_dropout_p: float = 0.1   # HITA_SPEC 3.1 / 3.5: token, residual and FFN dropout 0.1
+    token_dropout_p: float = 0.1   # the official model and training defaults: token, residual and FFN dropout 0.1
     attn_dropout_p: float = 0.0
     resid_dropout_p: float = 0.1
     ffn_dropout_p: float = 0.1
@@ -146,6 +148,7 @@ class GPTConfig(_JSONMixin):
     num_classes: int = 1000
     class_dropout_prob: float = 0.1  # label dropout for classifier-free guidance; row num_classes is the null class
     vocab_size: int = 16384        # both tables and both heads
+    patch_vocab_size: int | None = None  # patch codes actually in use (a tokenizer with a smaller patch codebook); None: vocab_size
     num_holistic: int = 128        # `num_slots` in the official code
     block_size: int = 441          # patch tokens (a square grid)
     cls_token_num: int = 1
@@ -159,6 +162,8 @@ class GPTConfig(_JSONMixin):
 
     @property
     def head_dim(self) -> int: return self.dim // self.n_head
+    @property
+    def n_patch_tokens(self) -> int: return self.patch_vocab_size or self.vocab_size
     @property
     def kv_heads(self) -> int: return self.n_kv_head or self.n_head
     @property
@@ -183,11 +188,13 @@ class GPTConfig(_JSONMixin):
     @classmethod
     def for_tokenizer(cls, tok: TokenizerConfig, name: str = 'tiny', **overrides) -> 'GPTConfig':
         "A GPT preset sized to the token layout of tokenizer config `tok`."
-        return cls.preset(name, vocab_size=max(tok.n_patch_codes, tok.n_holistic_codes), num_holistic=tok.num_holistic,
+        V = max(tok.n_patch_codes, tok.n_holistic_codes)
+        return cls.preset(name, vocab_size=V, patch_vocab_size=tok.n_patch_codes if tok.n_patch_codes < V else None,
+                          num_holistic=tok.num_holistic,
                           block_size=tok.num_patches, **overrides)
 
 # %% ../nbs/01_config.ipynb #19627abf
-GPT_PRESETS = {  # (n_layer, n_head, dim): LlamaGen's GPT_models and Hita's GPT-2B (HITA_SPEC 3.3)
+GPT_PRESETS = {  # (n_layer, n_head, dim): LlamaGen's GPT_models and Hita's GPT-2B (the official model list)
     'B': dict(n_layer=12, n_head=12, dim=768),
     'L': dict(n_layer=24, n_head=16, dim=1024),
     'XL': dict(n_layer=36, n_head=20, dim=1280),
@@ -201,3 +208,28 @@ GPT_PRESETS = {  # (n_layer, n_head, dim): LlamaGen's GPT_models and Hita's GPT-
     'tiny': dict(n_layer=2, n_head=4, dim=64, vocab_size=256, num_holistic=8, block_size=64, num_classes=10,
                  token_dropout_p=0.0, resid_dropout_p=0.0, ffn_dropout_p=0.0),
 }
+
+# %% ../nbs/01_config.ipynb #7e64e45c
+def arg(default, help: str, **kw):
+    "A dataclass field with a default and a help text."
+    if isinstance(default, (list, dict, tuple)):
+        return dataclasses.field(default_factory=lambda: type(default)(default), metadata=dict(help=help, **kw))
+    return dataclasses.field(default=default, metadata=dict(help=help, **kw))
+
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter): pass
+
+def make_parser(cls, description: str = '', prog: str | None = None, epilog: str | None = None) -> argparse.ArgumentParser:
+    "An argparse parser with one flag per field of dataclass `cls` (defaults shown in `--help`, `epilog` kept as written)."
+    p = argparse.ArgumentParser(prog=prog, description=description, epilog=epilog, formatter_class=_HelpFormatter)
+    for f in dataclasses.fields(cls):
+        name, h = '--' + f.name.replace('_', '-'), f.metadata.get('help', '')
+        d = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+        if isinstance(d, bool): p.add_argument(name, action=argparse.BooleanOptionalAction, default=d, help=h)
+        elif isinstance(d, (list, tuple)): p.add_argument(name, nargs='+', type=type(d[0]) if d else str, default=d, help=h)
+        else: p.add_argument(name, type=(type(d) if d is not None else str), default=d, help=h,
+                             **{k: v for k, v in f.metadata.items() if k in ('choices',)})
+    return p
+
+def parse_config(cls, argv: list[str] | None = None, **kw):
+    "Parse command-line `argv` into an instance of `cls`."
+    return cls(**vars(make_parser(cls, **kw).parse_args(argv)))

@@ -13,7 +13,8 @@ from PIL import Image
 
 # %% auto #0
 __all__ = ['SAFE_GLOBALS', 'set_seed', 'default_device', 'autocast', 'count_params', 'to_uint8', 'from_uint8', 'check_range',
-           'image_grid', 'atomic_write', 'atomic_save', 'save_png', 'safe_load', 'show_images', 'psnr']
+           'image_grid', 'atomic_write', 'atomic_save', 'save_png', 'safe_load', 'show_images', 'psnr',
+           'official_state_dict']
 
 # %% ../nbs/00_core.ipynb #6a199317
 def set_seed(seed: int = 0,  # the seed for `random`, `numpy` and `torch`
@@ -150,3 +151,12 @@ def psnr(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     a, b = (torch.from_numpy(to_uint8(t)).double() for t in (x, y))
     mse = (a - b).pow(2).flatten(1).mean(1)
     return 10 * torch.log10(255.0 ** 2 / mse)
+
+# %% ../nbs/00_core.ipynb #1dacc82b
+def official_state_dict(ckpt) -> dict:
+    "The model state_dict inside an official checkpoint (path or dict): `ema`, else `model`, else `state_dict`."
+    if isinstance(ckpt, (str, Path)): ckpt = safe_load(ckpt)
+    for k in ('ema', 'model', 'state_dict'):
+        if k in ckpt and isinstance(ckpt[k], dict): ckpt = ckpt[k]; break
+    return {k: v for k, v in ckpt.items() if 'backbone' not in k}
+

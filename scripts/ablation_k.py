@@ -4,7 +4,7 @@ measure the usage of both codebooks and the reconstruction. Writes OUT/ablation_
 to nbs/results/ for notebook 90. Resumable: finished (k, seed) runs are skipped."""
 import argparse, shutil
 from pathlib import Path
-from hita_nb.ablations import k_ablation
+from hita_nb.experiments.ablations import k_ablation
 
 p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.ArgumentDefaultsHelpFormatter)
 p.add_argument('--out', default='runs/ablation_k'); p.add_argument('--ks', type=int, nargs='+', default=[0, 1, 2, 4])

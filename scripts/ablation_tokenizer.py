@@ -6,7 +6,7 @@ on held-out images. Writes OUT/results.json; with --commit copies it to nbs/resu
 notebooks 91-93. Resumable: finished (variant, seed) runs are skipped."""
 import argparse, shutil
 from pathlib import Path
-from hita_nb.ablations import tokenizer_variants, VARIANTS
+from hita_nb.experiments.ablations import tokenizer_variants, VARIANTS
 
 p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.ArgumentDefaultsHelpFormatter)
 p.add_argument('--out', default='runs/ablation_tokenizer')

@@ -11,8 +11,8 @@ a table and as JSON (--json). It runs unchanged on CPU and on a CUDA GPU.
 Workloads: GPT sampling with classifier-free guidance (cond + null rows in one forward, static KV cache, the loop of
 `hita_nb.ar.generate.generate`) for GPT-B and tiny, batch 1 and 8, fp32 and bf16 weights, timed over decode steps in
 the middle of the 569-token sequence (the cache is filled with random values up to there: the cost does not depend on
-them), by three paths: plain (`fast=False`), fast (`fast=True`: `hita_nb.ar.fast.FastDecoder` with the compiled CPU
-kernels of notebook 25 and inverse-CDF sampling) and, on CPU, fast without the kernels (oneDNN-prepacked weights and
+them), by three paths: plain (`generate`), fast (`generate_fast`: `hita_nb.ar.fast.FastDecoder` with the compiled CPU
+kernels of notebook 40 and inverse-CDF sampling) and, on CPU, fast without the kernels (oneDNN-prepacked weights and
 PyTorch's attention). Hita-V tokenizer encode and decode at 336 px, batch 1 and 4 (without the DINOv2 branch, since its
 weights may be absent; random weights, which do not change the cost), with autocast for bf16, in the default memory
 layout, channels-last with PyTorch's group norm, SiLU and convolutions, channels-last with the fused group norm + SiLU
@@ -85,10 +85,11 @@ def decode_loop(dec, draw, cond, steps, start, cfg_scale, g):
 
 
 def sampler_paths(model, rows):
-    """The samplers of `generate`: plain (fast=False) and fast (fast=True), as (decoder, draw) pairs; on CPU also the fast
-    decoder without the compiled kernels of notebook 25 (oneDNN-prepacked weights and PyTorch's attention)."""
-    from hita_nb.ar.generate import sample
-    from hita_nb.ar.fast import FastDecoder, sample_cdf
+    """The samplers of `generate`: plain (the model, `sample`) and fast (`generate_fast`: `FastDecoder`, `sample_cdf`), as
+    (decoder, draw) pairs; on CPU also the fast decoder without the compiled kernels of notebook 41 (oneDNN-prepacked weights and PyTorch's attention)."""
+    from hita_nb.ar.sampling import sample
+    from hita_nb.ar.fast import FastDecoder
+    from hita_nb.ar.sampling import sample_cdf
     paths = {'plain': (model, sample)}
     fast = FastDecoder(model, rows)
     if fast.kernels: paths['fast, no kernels'] = (FastDecoder(model, rows, kernels=False), sample_cdf)
@@ -150,21 +151,21 @@ def conv_flops(model, x):
 
 def bench_tokenizer(dev, batch, dtype, repeat=3):
     """Encode and decode in several layouts, timed alternately: the default memory layout; channels-last with PyTorch's
-    group norm, SiLU and convolutions; channels-last with the fused group norm + SiLU kernel of notebook 25 (CPU only;
-    `norm_act` in notebook 11); then also Winograd's 3x3 convolutions (CPU, fp32; `conv3x3` in notebook 11); the last
-    inside `reuse_cpu_buffers()` (notebook 25: freed large buffers are reused instead of fresh
+    group norm, SiLU and convolutions; channels-last with the fused group norm + SiLU kernel of notebook 42 (CPU only;
+    `norm_act` in notebook 44); then also Winograd's 3x3 convolutions (CPU, fp32; `conv3x3` in notebook 44); the last
+    inside `reuse_cpu_buffers()` (notebook 43: freed large buffers are reused instead of fresh
     memory; timed after one warm-up pass inside the block, as a loop of calls would run); at batch > 1 the channels-last
     variants in chunks of one image (`encode(..., chunk=1)`: the activations of one 336-px image stay in the CPU's
     cache) instead of whole batches. The matmul rate is measured
     before every round; the floor uses the median of those rates (the final table also the best rate of the run)."""
     import contextlib
-    from hita_nb.tokenizer.conv import use_fused_norms, use_winograd
-    from hita_nb.ar.kernels import reuse_cpu_buffers
+    from hita_nb.tokenizer.fast import use_fused_norms, use_winograd, fast_tokenizer
+    from hita_nb.kernels.memory import reuse_cpu_buffers
     cfg = TokenizerConfig.preset('hita_v', semantic='none')   # the DINOv2 branch is timed separately only with its weights
     tok = HitaTokenizer(cfg).to(dev).eval()
     # a channels-last copy for the channels-last layouts (converting one model back and forth would make new weight
     # tensors every round, and the Winograd filters, computed on first use and kept on each module, again with them)
-    tok_cl = copy.deepcopy(tok).to(memory_format=torch.channels_last)
+    tok_cl = fast_tokenizer(copy.deepcopy(tok))   # the fast layer (notebook 44): channels-last, its switches below
     x = torch.rand(batch, 3, cfg.image_size, cfg.image_size, device=dev) * 2 - 1
     ctx = (lambda: torch.autocast(dev.type, dtype=dtype)) if dtype != torch.float32 else (lambda: torch.autocast(dev.type, enabled=False))
     ch = 1 if batch > 1 else None
@@ -216,7 +217,7 @@ def bench_tokenizer(dev, batch, dtype, repeat=3):
 
 def winograd_setup_time() -> float:
     "Seconds to transform the filters of every 3x3 convolution of Hita-V's CNNs for Winograd (once per model)."
-    from hita_nb.ar.kernels import winograd_weights
+    from hita_nb.kernels.conv import winograd_weights
     tok = HitaTokenizer(TokenizerConfig.preset('hita_v', semantic='none')).eval()
     convs = [m for m in tok.modules() if isinstance(m, torch.nn.Conv2d) and m.kernel_size == (3, 3) and m.stride == (1, 1)
              and m.in_channels % 16 == 0 and m.out_channels % 16 == 0]

@@ -11,7 +11,8 @@ from pathlib import Path
 import torch
 from hita_nb.config import GPTConfig
 from hita_nb.ar.model import HitaGPT
-from hita_nb.ar.generate import generate, sample
+from hita_nb.ar.generate import generate
+from hita_nb.ar.sampling import sample
 
 
 @torch.no_grad()

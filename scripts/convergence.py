@@ -5,7 +5,7 @@ VQGAN tokenizer (both from scripts/ablation_tokenizer.py), score class-condition
 --commit copies it to nbs/results/convergence.json for notebooks 94 and 96. Resumable per tokenizer."""
 import argparse, shutil
 from pathlib import Path
-from hita_nb.convergence import gpt_convergence
+from hita_nb.experiments.convergence import gpt_convergence
 
 p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.ArgumentDefaultsHelpFormatter)
 p.add_argument('--out', default='runs/convergence')

@@ -12,6 +12,6 @@
 set -euo pipefail
 GPT=${1:?GPT checkpoint}; TOK=${2:?tokenizer checkpoint}; CFG=${3:?CFG scale}; REF=${4:?reference npz}; shift 4
 OUT=${OUT:-runs/eval/$(basename "$GPT" .pt)_cfg$CFG}
-torchrun --nproc_per_node "${NGPU:-8}" -m hita_nb.metrics sample --gpt "$GPT" --tokenizer "$TOK" \
+torchrun --nproc_per_node "${NGPU:-8}" -m hita_nb.eval sample --gpt "$GPT" --tokenizer "$TOK" \
   --semantic-weights "${SEMANTIC:-}" --out "$OUT/samples" --n 50000 --batch 32 --cfg-scale "$CFG" "$@"
-python -m hita_nb.metrics fid --samples "$OUT/samples.npz" --reference "$REF" --prc --json "$OUT/fid.json"
+python -m hita_nb.eval fid --samples "$OUT/samples.npz" --reference "$REF" --prc --json "$OUT/fid.json"

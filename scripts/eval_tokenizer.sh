@@ -6,5 +6,5 @@
 # Usage: scripts/eval_tokenizer.sh TOKENIZER_CKPT IMAGENET_VAL_FOLDER [DINOV2_WEIGHTS]
 set -euo pipefail
 TOK=${1:?tokenizer checkpoint (ours or official hita-tok.pt / hita-ultra.pt)}; VAL=${2:?ImageNet val as root/<class>/<image>}
-python -m hita_nb.metrics recon --tokenizer "$TOK" --semantic-weights "${3:-}" --data "$VAL" --n 50000 --batch 32 \
+python -m hita_nb.eval recon --tokenizer "$TOK" --semantic-weights "${3:-}" --data "$VAL" --n 50000 --batch 32 \
   --json "${OUT:-runs/eval}/$(basename "$TOK" .pt)_recon.json"

@@ -95,6 +95,7 @@ def check_inputs(self: HitaGPT, cond=None, *tokens):
     if cond is not None: check_range(cond, self.cls_embedding.embedding_table.num_embeddings, 'class labels')
     for t in tokens:
         if t is not None: check_range(t, self.cfg.vocab_size, 'token ids')
+    if len(tokens) > 1 and tokens[1] is not None: check_range(tokens[1], self.cfg.n_patch_tokens, 'patch token ids')
 
 def _gpt_forward(self: HitaGPT, cond: torch.Tensor, holistic_idx: torch.Tensor, patch_idx: torch.Tensor):
     "Teacher-forced pass: returns (logits (B, Nq+Np, 2V), losses dict with 'holistic', 'patch', 'loss')."
@@ -107,7 +108,8 @@ def _gpt_forward(self: HitaGPT, cond: torch.Tensor, holistic_idx: torch.Tensor, 
     logits = hidden_to_logits(self, x)
     V = cfg.vocab_size
     lh = F.cross_entropy(logits[:, :nq, :V].reshape(-1, V), holistic_idx.reshape(-1)) if nq else logits.new_zeros(())
-    lp = F.cross_entropy(logits[:, nq:, V:].reshape(-1, V), patch_idx.reshape(-1))
+    Vp = cfg.n_patch_tokens                     # a smaller patch codebook: the head's extra rows are never a target
+    lp = F.cross_entropy(logits[:, nq:, V:V + Vp].reshape(-1, Vp), patch_idx.reshape(-1))
     return logits, dict(holistic=lh, patch=lp, loss=lh + lp)
 
 HitaGPT.select_heads, HitaGPT.forward, HitaGPT.check_inputs = select_heads, _gpt_forward, check_inputs

@@ -9,60 +9,7 @@ from torch import nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['use_fused_norms', 'norm_act', 'use_winograd', 'conv3x3', 'add_residual', 'group_norm', 'ResBlock', 'AttnBlock',
-           'pad_right_bottom', 'Downsample', 'Upsample', 'CNNEncoder', 'CNNDecoder']
-
-# %% ../../nbs/11_conv.ipynb #3dbdf400
-_FUSED = {'on': True}
-
-def use_fused_norms(on: bool) -> bool:
-    "Let `norm_act` use the fused kernel where it can (the default) or never; returns the previous setting."
-    prev, _FUSED['on'] = _FUSED['on'], bool(on)
-    return prev
-
-def _no_grad_needed(*ts) -> bool: return not (torch.is_grad_enabled() and any(t.requires_grad for t in ts))
-
-def norm_act(norm: nn.GroupNorm, x: torch.Tensor, silu: bool = True, inplace: bool = False) -> torch.Tensor:
-    "`silu(norm(x))`, or `norm(x)` when `silu` is False: fused (over x when `inplace`) for a channels-last CPU map at inference."
-    if (_FUSED['on'] and x.device.type == 'cpu' and x.dim() == 4 and x.is_contiguous(memory_format=torch.channels_last)
-            and not x.is_contiguous() and _no_grad_needed(x, norm.weight)):
-        from hita_nb.ar.kernels import group_norm_act   # PyTorch's ops there too when the kernels are not built
-        return group_norm_act(x, norm.weight, norm.bias, norm.num_groups, norm.eps, silu, inplace=inplace)
-    y = norm(x)
-    return F.silu(y) if silu else y
-
-_WINOGRAD = {'on': True}
-
-def use_winograd(on: bool) -> bool:
-    "Let `conv3x3` use the Winograd kernel where it can (the default) or never; returns the previous setting."
-    prev, _WINOGRAD['on'] = _WINOGRAD['on'], bool(on)
-    return prev
-
-def _winograd_ok(conv: nn.Conv2d, x: torch.Tensor) -> bool:
-    return (_WINOGRAD['on'] and conv.kernel_size == (3, 3) and conv.stride == (1, 1) and conv.padding == (1, 1)
-            and conv.dilation == (1, 1) and conv.groups == 1 and conv.padding_mode == 'zeros'
-            and conv.in_channels % 16 == 0 and conv.out_channels % 16 == 0 and x.device.type == 'cpu'
-            and x.dtype == torch.float32 and conv.weight.dtype == torch.float32 and x.dim() == 4
-            and x.is_contiguous(memory_format=torch.channels_last) and not x.is_contiguous()
-            and not torch.is_autocast_enabled('cpu') and _no_grad_needed(x, conv.weight))
-
-def conv3x3(conv: nn.Conv2d, x: torch.Tensor) -> torch.Tensor:
-    "`conv(x)`; by Winograd's algorithm (the kernel of notebook 25) for a 3x3 stride-1 conv of a channels-last fp32 CPU map at inference."
-    if _winograd_ok(conv, x):
-        from hita_nb.ar.kernels import load_kernels, winograd_weights, winograd_conv3x3
-        if load_kernels() is not None:
-            w = conv.weight   # an inference tensor (made under inference_mode) has no version counter
-            key = (w.data_ptr(), None if w.is_inference() else w._version)
-            cached = conv.__dict__.get('_winograd')
-            if cached is None or cached[0] != key:             # first use, or the weight changed since
-                cached = conv.__dict__['_winograd'] = (key, winograd_weights(w))
-            return winograd_conv3x3(x, cached[1], conv.bias)
-    return conv(x)
-
-def add_residual(x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
-    "`x + h`, written into h (a fresh branch output) when no gradient is recorded and the result has h's dtype and shape."
-    if _no_grad_needed(x, h) and h.shape == x.shape and torch.result_type(x, h) == h.dtype: return h.add_(x)
-    return x + h
+__all__ = ['group_norm', 'ResBlock', 'AttnBlock', 'Downsample', 'Upsample', 'CNNEncoder', 'CNNDecoder']
 
 # %% ../../nbs/11_conv.ipynb #67d55902
 def group_norm(c: int) -> nn.GroupNorm: return nn.GroupNorm(32, c, eps=1e-6, affine=True)
@@ -75,9 +22,9 @@ class ResBlock(nn.Module):
         self.norm2, self.dropout, self.conv2 = group_norm(cout), nn.Dropout(dropout), nn.Conv2d(cout, cout, 3, padding=1)
         if cin != cout: self.nin_shortcut = nn.Conv2d(cin, cout, 1)
     def forward(self, x):
-        h = conv3x3(self.conv1, norm_act(self.norm1, x))
-        h = conv3x3(self.conv2, self.dropout(norm_act(self.norm2, h, inplace=True)))   # h is read only here
-        return add_residual(self.nin_shortcut(x) if hasattr(self, 'nin_shortcut') else x, h)
+        h = self.conv1(F.silu(self.norm1(x)))
+        h = self.conv2(self.dropout(F.silu(self.norm2(h))))
+        return (self.nin_shortcut(x) if hasattr(self, 'nin_shortcut') else x) + h
 
 class AttnBlock(nn.Module):
     "Single-head self-attention over the pixels of a feature map, with 1x1 convs for q, k, v and the output."
@@ -86,29 +33,20 @@ class AttnBlock(nn.Module):
         self.norm = group_norm(c)
         self.q, self.k, self.v, self.proj_out = (nn.Conv2d(c, c, 1) for _ in range(4))
     def forward(self, x):
-        b, c, h, w = x.shape; y = norm_act(self.norm, x, silu=False)
+        b, c, h, w = x.shape; y = self.norm(x)
         q, k, v = (m(y).flatten(2).transpose(1, 2)[:, None] for m in (self.q, self.k, self.v))  # (b,1,hw,c)
         o = F.scaled_dot_product_attention(q, k, v)[:, 0].transpose(1, 2).reshape(b, c, h, w)
-        return add_residual(x, self.proj_out(o))
-
-def pad_right_bottom(x: torch.Tensor) -> torch.Tensor:
-    "`F.pad(x, (0, 1, 0, 1))` in x's memory layout; at inference without first filling the whole new map with zeros."
-    if not _no_grad_needed(x) or x.dim() != 4: return F.pad(x, (0, 1, 0, 1))
-    B, C, H, W = x.shape
-    cl = x.is_contiguous(memory_format=torch.channels_last) and not x.is_contiguous()
-    y = torch.empty(B, C, H + 1, W + 1, dtype=x.dtype, device=x.device, memory_format=torch.channels_last if cl else torch.contiguous_format)
-    y[:, :, :H, :W] = x; y[:, :, H].zero_(); y[:, :, :H, W].zero_()
-    return y
+        return x + self.proj_out(o)
 
 class Downsample(nn.Module):
     "Stride-2 3x3 conv after zero-padding right and bottom by one pixel."
     def __init__(self, c: int): super().__init__(); self.conv = nn.Conv2d(c, c, 3, stride=2)
-    def forward(self, x): return self.conv(pad_right_bottom(x))
+    def forward(self, x): return self.conv(F.pad(x, (0, 1, 0, 1)))
 
 class Upsample(nn.Module):
     "Nearest-neighbour x2, then a 3x3 conv."
     def __init__(self, c: int): super().__init__(); self.conv = nn.Conv2d(c, c, 3, padding=1)
-    def forward(self, x): return conv3x3(self.conv, F.interpolate(x.float(), scale_factor=2.0, mode='nearest').to(x.dtype))
+    def forward(self, x): return self.conv(F.interpolate(x.float(), scale_factor=2.0, mode='nearest').to(x.dtype))
 
 # %% ../../nbs/11_conv.ipynb #364f7401
 class _Level(nn.Module):
@@ -140,7 +78,7 @@ class CNNEncoder(nn.Module):
                 if len(lvl.attn): h = lvl.attn[i](h)
             if hasattr(lvl, 'downsample'): h = lvl.downsample(h)
         for m in self.mid: h = m(h)
-        return conv3x3(self.conv_out, norm_act(self.norm_out, h, inplace=True))
+        return self.conv_out(F.silu(self.norm_out(h)))
 
 # %% ../../nbs/11_conv.ipynb #f0cee63a
 class CNNDecoder(nn.Module):
@@ -164,11 +102,11 @@ class CNNDecoder(nn.Module):
     def last_layer(self) -> torch.Tensor: return self.conv_out.weight  # for the adaptive GAN weight
 
     def forward(self, z):
-        h = conv3x3(self.conv_in, z)
+        h = self.conv_in(z)
         for m in self.mid: h = m(h)
         for lvl in self.conv_blocks:
             for i, r in enumerate(lvl.res):
                 h = r(h)
                 if len(lvl.attn): h = lvl.attn[i](h)
             if hasattr(lvl, 'upsample'): h = lvl.upsample(h)
-        return self.conv_out(norm_act(self.norm_out, h, inplace=True))
+        return self.conv_out(F.silu(self.norm_out(h)))

@@ -4,7 +4,6 @@
 
 # %% ../../nbs/10_quantizer.ipynb #fcd42632
 from __future__ import annotations
-import math
 import torch
 from torch import nn
 import torch.nn.functional as F
@@ -37,7 +36,8 @@ class VectorQuantizer(nn.Module):
     def __init__(self, n_codes: int = 16384, dim: int = 8, l2_norm: bool = True, beta: float = 0.25,
                  entropy_ratio: float = 0.0,  # weight of the batch entropy loss (official: 0)
                  position_entropy: float = 0.0,  # weight of the per-position entropy loss (our option; needs (B, P, dim) input)
-                 usage_window: int = 65536):  # length of the rolling window of recent indices (usage statistic)
+                 usage_window: int = 65536,  # length of the rolling window of recent indices (usage statistic)
+                 restart_every: int = 0):  # our option: every n training steps, codes unused since the last restart move onto features
         super().__init__()
         self.n_codes, self.dim, self.l2_norm, self.beta, self.entropy_ratio = n_codes, dim, l2_norm, beta, entropy_ratio
         self.position_entropy = position_entropy
@@ -46,6 +46,9 @@ class VectorQuantizer(nn.Module):
             self.embedding.weight.uniform_(-1 / n_codes, 1 / n_codes)
             if l2_norm: self.embedding.weight.copy_(F.normalize(self.embedding.weight, dim=-1))
         self.register_buffer('codebook_used', torch.zeros(usage_window))
+        self.restart_every = restart_every
+        if restart_every:   # only then: the official state_dict keeps its keys
+            self.register_buffer('code_hits', torch.zeros(n_codes)); self.register_buffer('restart_step', torch.zeros((), dtype=torch.long))
 
     def codebook(self) -> torch.Tensor:
         "The codebook as the decoder sees it (unit rows when `l2_norm`)."
@@ -76,12 +79,26 @@ def _entropy_terms(self: VectorQuantizer, d: torch.Tensor, shape) -> torch.Tenso
     if self.position_entropy: out = out + self.position_entropy * position_entropy_loss(-d.view(shape[0], -1, d.shape[-1]))
     return out
 
+@torch.no_grad()
+def _restart_dead(self: VectorQuantizer, flat: torch.Tensor):
+    "Every `restart_every` steps, before the codebook enters this step's graph: move the codes unused since the last restart onto random features of this batch."
+    s = int(self.restart_step)
+    if not s or s % self.restart_every or not len(flat): return
+    dead = (self.code_hits == 0).nonzero()[:, 0]
+    if len(dead):
+        pick = torch.randint(len(flat), (len(dead),), device=flat.device)
+        new = flat[pick].float() + 0.01 * torch.randn(len(dead), self.dim, device=flat.device)
+        if torch.distributed.is_available() and torch.distributed.is_initialized(): torch.distributed.broadcast(new, 0)
+        self.embedding.weight[dead] = (F.normalize(new, dim=-1) if self.l2_norm else new).to(self.embedding.weight.dtype)
+    self.code_hits.zero_()
+
 def _forward(self: VectorQuantizer, z: torch.Tensor):
     "Quantise `z` (..., dim) -> (z_q straight-through, indices (...), losses dict or None)."
     if z.shape[-1] != self.dim: raise ValueError(f'expected features with last dim {self.dim}, got shape {tuple(z.shape)}')
     if self.l2_norm: z = F.normalize(z, dim=-1)
-    e = self.codebook()
     flat = z.reshape(-1, self.dim)
+    if self.training and self.restart_every: _restart_dead(self, flat.detach())
+    e = self.codebook()
     need = self.training and bool(self.entropy_ratio or self.position_entropy)   # the entropy terms need d's gradient
     with torch.set_grad_enabled(need and torch.is_grad_enabled()):
         d = _distances(flat.float(), e.float())
@@ -96,6 +113,9 @@ def _forward(self: VectorQuantizer, z: torch.Tensor):
                       commit=self.beta * torch.mean((z_q.detach() - z) ** 2),
                       entropy=_entropy_terms(self, d, z.shape),
                       usage=_update_usage(self, idx))
+        if self.restart_every:
+            with torch.no_grad():
+                self.code_hits += torch.bincount(idx, minlength=self.n_codes).to(self.code_hits.dtype); self.restart_step += 1
     z_q = z + (z_q - z).detach()
     return z_q, idx.view(z.shape[:-1]), losses
 

@@ -10,9 +10,11 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from ..core import safe_load
+from ..data.attributes import AttributeNet
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'SEMANTIC_MODELS', 'dinov2_to_timm', 'SemanticEncoder']
+__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'SEMANTIC_MODELS', 'ATTRIBUTE_SEMANTIC', 'dinov2_to_timm', 'SemanticEncoder',
+           'AttributeSemantic']
 
 # %% ../../nbs/13_semantic.ipynb #cbfa7069
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
@@ -107,3 +109,24 @@ def _semantic_forward(self: SemanticEncoder, x: torch.Tensor) -> torch.Tensor:
     return torch.cat([h[:, :1], h[:, n:]], 1)  # CLS, then patches; registers (tokens 1..n-1) dropped
 
 SemanticEncoder.forward = _semantic_forward
+
+# %% ../../nbs/13_semantic.ipynb #40b7ff71
+class AttributeSemantic(nn.Module):
+    "A frozen trained `AttributeNet` as the semantic encoder: image in [-1,1] -> tokens (B, 1+S, C) = [mean; feature map cells]."
+    def __init__(self, weights: str | Path):
+        super().__init__()
+        if not weights or not Path(weights).is_file(): raise FileNotFoundError(
+            f"semantic='attribute_net' needs the trained classifier's file (attribute_net_32.pt, written by "
+            f"load_or_train_classifier); got {str(weights)!r}")
+        ck = safe_load(weights); self.net = AttributeNet(ck.get('image_size', 32)); self.net.load_state_dict(ck['model'])
+        self.dim, self.grid = self.net.out['shape'].in_features, self.net.image_size // 8
+        self.requires_grad_(False).eval()
+    def train(self, mode: bool = True): return super().train(False)   # frozen: BatchNorm stays in eval mode
+    @torch.no_grad()
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        s = self.net.image_size
+        if x.shape[-1] != s: x = F.interpolate(x.float(), size=(s, s), mode='bilinear', antialias=True, align_corners=False)
+        t = self.net.trunk[:3](x).flatten(2).transpose(1, 2)            # (B, S, C)
+        return torch.cat([t.mean(1, keepdim=True), t], 1)
+
+ATTRIBUTE_SEMANTIC = dict(semantic='attribute_net', semantic_dim=128, semantic_grid=4, semantic_image_size=32)

@@ -68,6 +68,7 @@ class TokenizerConfig(_JSONMixin):
     entropy_ratio: float = 0.0     # official: entropy loss computed but weighted 0
     holistic_position_entropy: float = 0.0  # our option: per-position entropy loss on the holistic codes (notebook 10)
     holistic_restart_every: int = 0  # our option: dead holistic codes move onto features every n steps (notebook 10)
+    patch_recolour: bool = False   # our option: patch codes of a randomly recoloured copy in training (notebook 16)
     usage_window: int = 65536      # rolling window of recent indices for the usage statistic
     # the frozen semantic encoder (the official yaml: DINOv2-L/14 with registers)
     semantic: str = 'dinov2_vitl14_reg4'  # or 'none' (no injection), or another name in `tokenizer.semantic`
@@ -122,6 +123,8 @@ TOKENIZER_PRESETS = {
                  num_heads=4, dim_head=16, mlp_dim=128, dropout=0.0, num_holistic=8, shift_k=2,
                  codebook_size=256, semantic='none', usage_window=4096),
 }
+# the miniature that shows Hita working (notebook 80): the tiny size with our options that stop the holistic collapse
+TOKENIZER_PRESETS['tiny_holistic'] = {**TOKENIZER_PRESETS['tiny'], **dict(holistic_restart_every=20, patch_codebook_size=4)}
 
 # %% ../nbs/01_config.ipynb #9a540bff
 def find_multiple(n: int, k: int) -> int:

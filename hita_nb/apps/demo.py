@@ -4,7 +4,7 @@
 
 # %% ../../nbs/65_demo.ipynb #d3e1265f
 from __future__ import annotations
-import json, time, html, dataclasses
+import json, time, html, dataclasses, subprocess, sys
 from pathlib import Path
 from dataclasses import dataclass
 import torch
@@ -19,12 +19,37 @@ from ..ar.train import GPTTrainConfig, train_gpt
 from ..ar.load import load_gpt
 from ..tokenizer.fast import fast_tokenizer
 from ..eval.protocol import score_samples
-from ..eval.probes import token_features, linear_probe
+from ..eval.probes import token_features, linear_probe, attribute_probes
 from .style import style_transfer, score_style_transfer
 from .inpainting import mask_lower, inpaint, score_inpainting
 
 # %% auto #0
-__all__ = ['write_report', 'overview', 'DemoConfig', 'run_demo', 'run_real_images', 'main']
+__all__ = ['TARGETS', 'PANELS', 'score_rows', 'write_report', 'overview', 'DemoConfig', 'run_demo', 'run_real_images', 'main']
+
+# %% ../../nbs/65_demo.ipynb #a1b2c3d1
+TARGETS = [  # (label, key in metrics.json, chance, target): the targets of the holistic-token miniature (notebook 80)
+    ('holistic codebook usage', 'reconstruction.usage_holistic', None, 0.30),
+    ('palette from holistic codes (linear probe)', 'attribute_probe.holistic.palette', 1 / 8, 0.90),
+    ('texture from holistic codes (linear probe)', 'attribute_probe.holistic.texture', 1 / 6, 0.80),
+    ('style transfer: palette from the reference', 'style_transfer.palette_from_reference', 1 / 8, 0.70),
+    ('style transfer: texture from the reference', 'style_transfer.texture_from_reference', 1 / 6, 0.60),
+    ('style transfer: shape kept from the source', 'style_transfer.shape_from_source', 1 / 10, 0.85),
+    ('in-painting at 50%: palette of the generated rows', 'inpainting.50%.palette_consistency', 1 / 8, 0.80),
+    ('samples with the requested shape', 'samples.class_accuracy', 1 / 10, 0.50)]
+
+def _get(d, key):
+    for k in key.split('.'):
+        if not isinstance(d, dict) or k not in d: return None
+        d = d[k]
+    return d
+
+def score_rows(metrics: dict) -> list[dict]:
+    "Each target score of the demo with its chance level, its target and whether it is met."
+    out = []
+    for label, key, chance, target in TARGETS:
+        v = _get(metrics, key)
+        out.append(dict(score=label, key=key, value=v, chance=chance, target=target, met=None if v is None else v >= target))
+    return out
 
 # %% ../../nbs/65_demo.ipynb #6cf1b12f
 def write_report(out: Path, metrics: dict, images: dict[str, str]) -> Path:
@@ -34,25 +59,36 @@ def write_report(out: Path, metrics: dict, images: dict[str, str]) -> Path:
                        for k, v in d.items())
         return f'<table>{rows}</table>'
     figs = ''.join(f'<figure><img src="{html.escape(f)}"><figcaption>{html.escape(c)}</figcaption></figure>' for c, f in images.items())
+    pct = lambda v: '-' if v is None else f'{100 * v:.1f}%'
+    srows = ''.join(f"<tr><td>{html.escape(r['score'])}</td><td>{pct(r['value'])}</td><td>{pct(r['chance'])}</td><td>{pct(r['target'])}</td>"
+                    f"<td>{'-' if r['met'] is None else 'met' if r['met'] else 'not met'}</td></tr>" for r in score_rows(metrics))
+    scores = f'<h2>Scores</h2><table><tr><th>score (held-out images)</th><th>measured</th><th>chance</th><th>target</th><th></th></tr>{srows}</table>'
     page = f"""<!doctype html><meta charset="utf-8"><title>hita_nb demo</title>
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}img{{image-rendering:pixelated;width:100%;max-width:40em}}
 table{{border-collapse:collapse}}th,td{{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}}</style>
 <h1>Hita in miniature</h1>
 <p>A tiny holistic tokenizer and GPT trained from scratch on the embedded shapes dataset (class = shape, style = palette
 and texture), on this machine. Scores are measured on held-out images with an attribute classifier trained for the
-purpose; the offline FID uses its features, not Inception's.</p>{figs}<h2>Numbers</h2>{table(metrics)}"""
+purpose; the offline FID uses its features, not Inception's.</p>{scores}{figs}<h2>All numbers</h2>{table(metrics)}"""
     return atomic_write(out / 'report.html', lambda f: f.write(page.encode()))
 
 # %% ../../nbs/65_demo.ipynb #875dfca5
-def overview(out: Path, files=('reconstruction.png', 'samples.png', 'style_transfer.png', 'inpainting.png'), zoom: int = 2,
-             gap: int = 12) -> Path:
-    "Concatenate the demo's grids horizontally (top-aligned, white gaps) into `out/overview.png`."
-    from PIL import Image
+PANELS = {'reconstruction.png': ['reconstruction:', 'originals (top),', 'reconstructions'],
+          'samples.png': ['samples:', 'one row per class'],
+          'style_transfer.png': ['style transfer: sources,', 'references, result (layout', 'of source, holistic of ref.)'],
+          'inpainting.png': ['in-painting: original; then', 'masked and completed at', '25, 50, 75% prefixes']}
+
+def overview(out: Path, files=tuple(PANELS), zoom: int = 2, gap: int = 12) -> Path:
+    "The demo's grids side by side (top-aligned, white gaps), each with its caption above, into `out/overview.png`."
+    from PIL import Image, ImageDraw
     ims = [Image.open(out / f).convert('RGB') for f in files]
     ims = [im.resize((im.width * zoom, im.height * zoom), Image.NEAREST) for im in ims]
-    W, H = sum(im.width for im in ims) + gap * (len(ims) - 1), max(im.height for im in ims)
-    canvas = Image.new('RGB', (W, H), 'white'); x = 0
-    for im in ims: canvas.paste(im, (x, 0)); x += im.width + gap
+    top = 14 * max(len(PANELS.get(f, [f])) for f in files) + 6
+    W, H = sum(im.width for im in ims) + gap * (len(ims) - 1), max(im.height for im in ims) + top
+    canvas = Image.new('RGB', (W, H), 'white'); draw = ImageDraw.Draw(canvas); x = 0
+    for f, im in zip(files, ims):
+        for i, line in enumerate(PANELS.get(f, [f])): draw.text((x + 2, 2 + 14 * i), line, fill='black')
+        canvas.paste(im, (x, top)); x += im.width + gap
     return atomic_write(out / 'overview.png', lambda f: canvas.save(f, format='PNG'))
 
 # %% ../../nbs/65_demo.ipynb #2aa91b11
@@ -62,6 +98,8 @@ class DemoConfig:
     out: str = arg('hita_demo', 'output folder (report.html, metrics.json, PNG grids, checkpoints)')
     quick: bool = arg(False, 'a one-minute smoke run (tests); its scores mean nothing')
     seed: int = arg(0, 'seed of the training data and the models')
+    preset: str = arg('tiny_holistic', "tokenizer preset: 'tiny_holistic' (the recipe of notebook 80) or 'tiny' (the faithful miniature)",
+                      choices=['tiny_holistic', 'tiny'])
     images: int = arg(8000, 'embedded training images')
     tok_steps: int = arg(450, 'tokenizer training steps (batch 32)')
     gpt_steps: int = arg(1200, 'GPT training steps (batch 32)')
@@ -75,6 +113,11 @@ class DemoConfig:
 def _quick(c: DemoConfig) -> DemoConfig:
     return dataclasses.replace(c, images=256, tok_steps=12, gpt_steps=12, classifier_steps=15) if c.quick else c
 
+def _commit() -> str:
+    "The git commit of the package's checkout, or 'unknown' outside one."
+    try: return subprocess.run(['git', 'rev-parse', 'HEAD'], capture_output=True, text=True, cwd=Path(__file__).parent, timeout=10).stdout.strip() or 'unknown'
+    except Exception: return 'unknown'
+
 def run_demo(c: DemoConfig, progress: bool = True) -> dict:
     "Train, apply and measure; writes everything into `c.out` and returns the metrics."
     c = _quick(c); out = Path(c.out); out.mkdir(parents=True, exist_ok=True)
@@ -86,7 +129,7 @@ def run_demo(c: DemoConfig, progress: bool = True) -> dict:
     say('1/5 attribute classifier (the judge of every score)')
     net = load_or_train_classifier(out, 32, steps=c.classifier_steps, progress=progress); lap('classifier')
     say('2/5 tiny Hita tokenizer')
-    tc = TokTrainConfig(preset='tiny', dataset_size=c.images, global_batch=8 if c.quick else 32, steps=c.tok_steps, lr=1e-3,
+    tc = TokTrainConfig(preset=c.preset, dataset_size=c.images, global_batch=8 if c.quick else 32, steps=c.tok_steps, lr=1e-3,
                         warmup_epochs=0.05, perceptual_weight=0.0, disc='none', ema_decay=0.99, log_every=25,
                         sample_every=10**9, ckpt_every=10**9, keep=1, eval_images=16 if c.quick else 500, seed=c.seed,
                         out=str(out / 'tokenizer'), device='cpu')
@@ -108,6 +151,8 @@ def run_demo(c: DemoConfig, progress: bool = True) -> dict:
     x_tr, y_tr = ShapeStyles(64 if c.quick else 2000, 32, seed=c.seed).batch(range(64 if c.quick else 2000))
     x_te, y_te = held.batch(range(len(held)))
     probe = {w: linear_probe(token_features(tok, x_tr, w), y_tr, token_features(tok, x_te, w), y_te) for w in ('holistic', 'patch')}
+    ptrain = ShapeStyles(64 if c.quick else 2000, 32, seed=HELD_OUT_SEED + 1)
+    aprobe = {w: attribute_probes(tok, ptrain, held, w) for w in ('holistic', 'patch')}
     x = held.batch(range(8))[0]
     save_png(torch.cat([x, tok(x).recon.clamp(-1, 1)]), out / 'reconstruction.png', nrow=8)
     smp, grid = score_samples(tok, gpt, net, 2 if c.quick else 20, c.cfg_scale, c.seed, out / 'attribute_net_32.pt', 50 if c.quick else 1000)
@@ -119,16 +164,18 @@ def run_demo(c: DemoConfig, progress: bool = True) -> dict:
     overview(out); lap('applications')
     metrics = dict(reconstruction=dict(psnr=rec['psnr'], usage_patch=rec['usage_patch'], usage_holistic=rec['usage_holistic'],
                                        images=rec['images']),
-                   linear_probe_class=probe, samples=smp, style_transfer=sty, inpainting=inp,
+                   linear_probe_class=probe, attribute_probe=aprobe, samples=smp, style_transfer=sty, inpainting=inp,
                    training=dict(tokenizer_steps=c.tok_steps, gpt_steps=c.gpt_steps, images=c.images,
                                  gpt_final_losses={k: gs['final'][k] for k in ('holistic', 'patch')} if gs['final'] else None),
                    minutes=dict(**times, total=round((time.time() - t0) / 60, 2)), quick=c.quick,
-                   threads=torch.get_num_threads(), held_out_seed=HELD_OUT_SEED)
+                   threads=torch.get_num_threads(), held_out_seed=HELD_OUT_SEED, preset=c.preset, seed=c.seed,
+                   tokenizer_config=tok.cfg.to_dict(), command=' '.join(sys.argv), commit=_commit())
     atomic_write(out / 'metrics.json', lambda f: f.write(json.dumps(metrics, indent=1).encode()))
     write_report(out, metrics, {'Reconstruction: held-out originals (top) and their reconstructions (bottom)': 'reconstruction.png',
                                 'Class-conditional samples, one row per class (shape)': 'samples.png',
                                 'Style transfer: sources, references, and source layout decoded with reference holistic tokens': 'style_transfer.png',
-                                'In-painting: original; then masked input and completion at 25, 50 and 75 percent prefixes': 'inpainting.png'})
+                                'In-painting: original; then masked input and completion at 25, 50 and 75 percent prefixes': 'inpainting.png',
+                                'All four, as in the README': 'overview.png'})
     return metrics
 
 # %% ../../nbs/65_demo.ipynb #c6aa5318

@@ -11,7 +11,7 @@ from ..config import TokenizerConfig
 from .transformer import Transformer
 
 # %% auto #0
-__all__ = ['FusionDecoder', 'vfm_mask', 'recon_vfm']
+__all__ = ['FusionDecoder', 'vfm_mask', 'resize_positions', 'recon_vfm']
 
 # %% ../../nbs/15_fusion_decoder.ipynb #e1479aed
 class FusionDecoder(nn.Module):
@@ -61,11 +61,16 @@ def vfm_mask(nq: int, nm: int) -> torch.Tensor:
     m[nq:] = True
     return m
 
+def resize_positions(pos: torch.Tensor, G: int) -> torch.Tensor:
+    "The official resize of a (1, D, g, g) position table to G x G: bicubic with scale factor (G + 0.1) / g, not size=(G, G)."
+    g = pos.shape[-1]
+    return F.interpolate(pos, scale_factor=((G + 0.1) / g, (G + 0.1) / g), mode='bicubic', align_corners=False)
+
 def recon_vfm(self: FusionDecoder, holistic: torch.Tensor) -> torch.Tensor:
     "Predict the semantic patch features (B, G*G, C_sem) from de-quantised holistic tokens (B, Nq, D)."
     cfg, b = self.cfg, holistic.shape[0]; G, g = cfg.semantic_grid, cfg.grid
     pos = self.position_embedding.transpose(1, 2).reshape(1, cfg.dim, g, g)
-    pos = F.interpolate(pos, size=(G, G), mode='bicubic', align_corners=False).flatten(2).transpose(1, 2)
+    pos = resize_positions(pos, G).flatten(2).transpose(1, 2)
     x = torch.cat([holistic, (pos + self.mask_embedding).expand(b, -1, -1)], 1)
     x = self.transformer(self.norm_vfm(x), mask=vfm_mask(cfg.num_holistic, G * G).to(x.device))
     return self.proj(x[:, cfg.num_holistic:])

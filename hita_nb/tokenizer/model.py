@@ -16,7 +16,7 @@ from .encoder import HolisticEncoder
 from .decoder import FusionDecoder
 
 # %% auto #0
-__all__ = ['TokenizerOutput', 'HitaTokenizer', 'get_semantic', 'encode_features', 'encode', 'decode_quant', 'decode']
+__all__ = ['TokenizerOutput', 'HitaTokenizer', 'get_semantic', 'encode_features', 'encode', 'decode_quant', 'decode', 'recolour']
 
 # %% ../../nbs/16_tokenizer.ipynb #7d55db08
 @dataclass
@@ -124,8 +124,25 @@ def decode(self: HitaTokenizer, holistic_idx: torch.Tensor, patch_idx: torch.Ten
 HitaTokenizer.decode_quant, HitaTokenizer.decode = decode_quant, decode
 
 # %% ../../nbs/16_tokenizer.ipynb #e0a4d25e
+def recolour(x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+    "Images (B,3,H,W) in [-1, 1] with a random colour map each: channels permuted, maybe inverted, scaled and shifted."
+    B = len(x); g = dict(generator=generator, device=x.device)
+    perm = torch.argsort(torch.rand(B, 3, **g), dim=1)
+    y = torch.gather(x, 1, perm[:, :, None, None].expand_as(x))
+    sign = torch.where(torch.rand(B, 1, 1, 1, **g) < 0.5, -1.0, 1.0).to(x.dtype)
+    gain = (0.7 + 0.4 * torch.rand(B, 3, 1, 1, **g)).to(x.dtype); shift = (0.4 * torch.rand(B, 3, 1, 1, **g) - 0.2).to(x.dtype)
+    return (y * sign * gain + shift).clamp(-1, 1)
+
+def _patch_codes(self: HitaTokenizer, x: torch.Tensor, semantic_features=None):
+    "Straight-through patch codes and the patch VQ losses of images x (the holistic branch is computed, not quantised)."
+    patches, _ = self.encode_transformer(self.encoder(x), get_semantic(self, x, semantic_features))
+    qp, ip, lp = self.quantize(self.quant_conv(patches).permute(0, 2, 3, 1))
+    return qp.permute(0, 3, 1, 2), ip.flatten(1), lp
+
 def _tok_forward(self: HitaTokenizer, x: torch.Tensor, semantic_features: torch.Tensor | None = None) -> TokenizerOutput:
     f = encode_features(self, x, semantic_features)
+    if self.training and self.cfg.patch_recolour:   # our option (notebook 80): patch codes of a recoloured copy
+        f['patch_quant'], f['patch_idx'], f['patch_losses'] = _patch_codes(self, recolour(x), semantic_features)
     if self.training: recon = decode_quant(self, f['patch_quant'], f['holistic_quant'])
     else: recon = decode(self, f['holistic_idx'], f['patch_idx'])
     out = TokenizerOutput(recon, f['holistic_idx'], f['patch_idx'])

@@ -102,7 +102,7 @@ class DemoConfig:
                       choices=['tiny_holistic', 'tiny'])
     images: int = arg(8000, 'embedded training images')
     tok_steps: int = arg(450, 'tokenizer training steps (batch 32)')
-    gpt_steps: int = arg(1200, 'GPT training steps (batch 32)')
+    gpt_steps: int = arg(600, 'GPT training steps (batch 32)')
     classifier_steps: int = arg(400, 'attribute classifier training steps (batch 64)')
     cfg_scale: float = arg(3.0, 'classifier-free guidance of the class-conditional samples')
     tokenizer: str = arg('', 'a tokenizer checkpoint (official hita-tok.pt / hita-ultra.pt, or ours): applications on real images')

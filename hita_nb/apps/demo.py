@@ -101,7 +101,7 @@ class DemoConfig:
     preset: str = arg('tiny_holistic', "tokenizer preset: 'tiny_holistic' (the recipe of notebook 80) or 'tiny' (the faithful miniature)",
                       choices=['tiny_holistic', 'tiny'])
     images: int = arg(8000, 'embedded training images')
-    tok_steps: int = arg(450, 'tokenizer training steps (batch 32)')
+    tok_steps: int = arg(400, 'tokenizer training steps (batch 32)')
     gpt_steps: int = arg(600, 'GPT training steps (batch 32)')
     classifier_steps: int = arg(400, 'attribute classifier training steps (batch 64)')
     cfg_scale: float = arg(3.0, 'classifier-free guidance of the class-conditional samples')

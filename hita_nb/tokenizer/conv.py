@@ -70,15 +70,17 @@ class CNNEncoder(nn.Module):
         self.mid = nn.ModuleList([ResBlock(c, c, dropout), AttnBlock(c), ResBlock(c, c, dropout)])
         self.norm_out, self.conv_out = group_norm(c), nn.Conv2d(c, z_channels, 3, padding=1)
 
-    def forward(self, x):
-        h = self.conv_in(x)
+    def body(self, h):
+        "The levels and the middle section, between `conv_in` and the output norm."
         for lvl in self.conv_blocks:
             for i, r in enumerate(lvl.res):
                 h = r(h)
                 if len(lvl.attn): h = lvl.attn[i](h)
             if hasattr(lvl, 'downsample'): h = lvl.downsample(h)
         for m in self.mid: h = m(h)
-        return self.conv_out(F.silu(self.norm_out(h)))
+        return h
+
+    def forward(self, x): return self.conv_out(F.silu(self.norm_out(self.body(self.conv_in(x)))))
 
 # %% ../../nbs/11_conv.ipynb #f0cee63a
 class CNNDecoder(nn.Module):
@@ -101,12 +103,14 @@ class CNNDecoder(nn.Module):
     @property
     def last_layer(self) -> torch.Tensor: return self.conv_out.weight  # for the adaptive GAN weight
 
-    def forward(self, z):
-        h = self.conv_in(z)
+    def body(self, h):
+        "The middle section and the levels, between `conv_in` and the output norm."
         for m in self.mid: h = m(h)
         for lvl in self.conv_blocks:
             for i, r in enumerate(lvl.res):
                 h = r(h)
                 if len(lvl.attn): h = lvl.attn[i](h)
             if hasattr(lvl, 'upsample'): h = lvl.upsample(h)
-        return self.conv_out(F.silu(self.norm_out(h)))
+        return h
+
+    def forward(self, z): return self.conv_out(F.silu(self.norm_out(self.body(self.conv_in(z)))))

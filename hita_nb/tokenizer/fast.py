@@ -97,27 +97,11 @@ class FastDownsample(Downsample):
 class FastUpsample(Upsample):
     def forward(self, x): return conv3x3(self.conv, F.interpolate(x.float(), scale_factor=2.0, mode='nearest').to(x.dtype))
 
-class FastCNNEncoder(CNNEncoder):
-    def forward(self, x):
-        h = self.conv_in(x)
-        for lvl in self.conv_blocks:
-            for i, r in enumerate(lvl.res):
-                h = r(h)
-                if len(lvl.attn): h = lvl.attn[i](h)
-            if hasattr(lvl, 'downsample'): h = lvl.downsample(h)
-        for m in self.mid: h = m(h)
-        return conv3x3(self.conv_out, norm_act(self.norm_out, h, inplace=True))
+class FastCNNEncoder(CNNEncoder):   # the same levels (`body`); the ends fused
+    def forward(self, x): return conv3x3(self.conv_out, norm_act(self.norm_out, self.body(self.conv_in(x)), inplace=True))
 
 class FastCNNDecoder(CNNDecoder):
-    def forward(self, z):
-        h = conv3x3(self.conv_in, z)
-        for m in self.mid: h = m(h)
-        for lvl in self.conv_blocks:
-            for i, r in enumerate(lvl.res):
-                h = r(h)
-                if len(lvl.attn): h = lvl.attn[i](h)
-            if hasattr(lvl, 'upsample'): h = lvl.upsample(h)
-        return self.conv_out(norm_act(self.norm_out, h, inplace=True))
+    def forward(self, z): return self.conv_out(norm_act(self.norm_out, self.body(conv3x3(self.conv_in, z)), inplace=True))
 
 _FAST = {ResBlock: FastResBlock, AttnBlock: FastAttnBlock, Downsample: FastDownsample, Upsample: FastUpsample,
          CNNEncoder: FastCNNEncoder, CNNDecoder: FastCNNDecoder}

@@ -5,8 +5,8 @@
     python scripts/holistic_collapse.py --out runs/collapse --variants faithful restart20_patch4 --seeds 0
     python scripts/holistic_collapse.py --out runs/collapse --collect --results nbs/results/collapse.json
 
-A run is about 5 minutes on one core (two runs in parallel on two cores: start the script twice with different
---variants). Runs are resumable: a run whose result file exists is read back, so the script can be stopped and
+A run takes 6-8 minutes on one core of this 2-core machine with the other core busy (each run records its minutes);
+two runs in parallel: start the script twice with different --variants. Runs are resumable: a run whose result file exists is read back, so the script can be stopped and
 restarted. --collect trains nothing: it gathers the finished runs of the folder.
 """
 import argparse, json, subprocess, sys

@@ -68,6 +68,8 @@ class TokenizerConfig(_JSONMixin):
     entropy_ratio: float = 0.0     # official: entropy loss computed but weighted 0
     holistic_position_entropy: float = 0.0  # our option: per-position entropy loss on the holistic codes (notebook 10)
     holistic_restart_every: int = 0  # our option: dead holistic codes move onto features every n steps (notebook 10)
+    holistic_warmup: int = 0       # our option: the first n training steps skip the holistic quantiser (notebook 10)
+    holistic_commit_beta: float | None = None  # our option: the holistic commitment weight; None = commit_beta, as officially
     patch_recolour: bool = False   # our option: patch codes of a randomly recoloured copy in training (notebook 16)
     usage_window: int = 65536      # rolling window of recent indices for the usage statistic
     # the frozen semantic encoder (the official yaml: DINOv2-L/14 with registers)

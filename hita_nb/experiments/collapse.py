@@ -59,6 +59,12 @@ COLLAPSE_VARIANTS = {
     'restart20_patch4': dict(holistic_restart_every=20, patch_codebook_size=4),
     'restart20_recolour': dict(holistic_restart_every=20, patch_recolour=True),
     'restart20_patch16_recolour': dict(holistic_restart_every=20, patch_codebook_size=16, patch_recolour=True),
+    'commit0.05': dict(holistic_commit_beta=0.05),
+    'warm80': dict(holistic_warmup=80),
+    'warm80_recolour': dict(holistic_warmup=80, patch_recolour=True),
+    'warm80_restart20': dict(holistic_warmup=80, holistic_restart_every=20),
+    'warm80_restart20_patch4': dict(holistic_warmup=80, holistic_restart_every=20, patch_codebook_size=4),
+    'warm80_restart20_recolour': dict(holistic_warmup=80, holistic_restart_every=20, patch_recolour=True),
 }
 
 # %% ../../nbs/80_holistic_collapse.ipynb #a678bce2

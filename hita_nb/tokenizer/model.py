@@ -45,7 +45,8 @@ class HitaTokenizer(nn.Module):
         self.quant_conv, self.post_quant_conv = nn.Conv2d(cfg.z_channels, cfg.patch_code_dim, 1), nn.Conv2d(cfg.patch_code_dim, cfg.z_channels, 1)
         self.slot_quantize = VectorQuantizer(cfg.n_holistic_codes, dim=cfg.holistic_code_dim,
                                              position_entropy=cfg.holistic_position_entropy,
-                                             restart_every=cfg.holistic_restart_every, **vq)
+                                             restart_every=cfg.holistic_restart_every, warmup=cfg.holistic_warmup,
+                                             **{**vq, 'beta': cfg.commit_beta if cfg.holistic_commit_beta is None else cfg.holistic_commit_beta})
         self.pre_slots_quant, self.post_slots_quant = nn.Linear(cfg.dim, cfg.holistic_code_dim), nn.Linear(cfg.holistic_code_dim, cfg.dim)
         self._semantic = [semantic]  # a list: not a registered submodule, so never in state_dict or parameters()
 

@@ -37,7 +37,8 @@ class VectorQuantizer(nn.Module):
                  entropy_ratio: float = 0.0,  # weight of the batch entropy loss (official: 0)
                  position_entropy: float = 0.0,  # weight of the per-position entropy loss (our option; needs (B, P, dim) input)
                  usage_window: int = 65536,  # length of the rolling window of recent indices (usage statistic)
-                 restart_every: int = 0):  # our option: every n training steps, codes unused since the last restart move onto features
+                 restart_every: int = 0,  # our option: every n training steps, codes unused since the last restart move onto features
+                 warmup: int = 0):  # our option: the first n training steps pass the features on unquantised, then every code restarts on them
         super().__init__()
         self.n_codes, self.dim, self.l2_norm, self.beta, self.entropy_ratio = n_codes, dim, l2_norm, beta, entropy_ratio
         self.position_entropy = position_entropy
@@ -49,6 +50,8 @@ class VectorQuantizer(nn.Module):
         self.restart_every = restart_every
         if restart_every:   # only then: the official state_dict keeps its keys
             self.register_buffer('code_hits', torch.zeros(n_codes)); self.register_buffer('restart_step', torch.zeros((), dtype=torch.long))
+        self.warmup = warmup
+        if warmup: self.register_buffer('warmup_step', torch.zeros((), dtype=torch.long))   # likewise only when on
 
     def codebook(self) -> torch.Tensor:
         "The codebook as the decoder sees it (unit rows when `l2_norm`)."
@@ -85,19 +88,34 @@ def _restart_dead(self: VectorQuantizer, flat: torch.Tensor):
     s = int(self.restart_step)
     if not s or s % self.restart_every or not len(flat): return
     dead = (self.code_hits == 0).nonzero()[:, 0]
-    if len(dead):
-        pick = torch.randint(len(flat), (len(dead),), device=flat.device)
-        new = flat[pick].float() + 0.01 * torch.randn(len(dead), self.dim, device=flat.device)
-        if torch.distributed.is_available() and torch.distributed.is_initialized(): torch.distributed.broadcast(new, 0)
-        self.embedding.weight[dead] = (F.normalize(new, dim=-1) if self.l2_norm else new).to(self.embedding.weight.dtype)
+    if len(dead): _place_codes(self, flat, dead)
     self.code_hits.zero_()
+
+@torch.no_grad()
+def _place_codes(self: VectorQuantizer, flat: torch.Tensor, which: torch.Tensor):
+    "Move the codes `which` onto random rows of `flat` plus a little noise (under DDP, rank 0's choice)."
+    pick = torch.randint(len(flat), (len(which),), device=flat.device)
+    new = flat[pick].float() + 0.01 * torch.randn(len(which), self.dim, device=flat.device)
+    if torch.distributed.is_available() and torch.distributed.is_initialized(): torch.distributed.broadcast(new, 0)
+    self.embedding.weight[which] = (F.normalize(new, dim=-1) if self.l2_norm else new).to(self.embedding.weight.dtype)
+
+@torch.no_grad()
+def _warming(self: VectorQuantizer, flat: torch.Tensor) -> bool:
+    "True during the warm-up's training steps (features pass on unquantised); at the first step after it, every code moves onto this batch's features, once."
+    if not (self.training and self.warmup) or int(self.warmup_step) > self.warmup: return False
+    s = int(self.warmup_step); self.warmup_step += 1
+    if s == self.warmup and len(flat):
+        _place_codes(self, flat, torch.arange(self.n_codes, device=flat.device))
+        if self.restart_every: self.code_hits.zero_()
+    return s < self.warmup
 
 def _forward(self: VectorQuantizer, z: torch.Tensor):
     "Quantise `z` (..., dim) -> (z_q straight-through, indices (...), losses dict or None)."
     if z.shape[-1] != self.dim: raise ValueError(f'expected features with last dim {self.dim}, got shape {tuple(z.shape)}')
     if self.l2_norm: z = F.normalize(z, dim=-1)
     flat = z.reshape(-1, self.dim)
-    if self.training and self.restart_every: _restart_dead(self, flat.detach())
+    warm = _warming(self, flat.detach())
+    if self.training and self.restart_every and not warm: _restart_dead(self, flat.detach())
     e = self.codebook()
     need = self.training and bool(self.entropy_ratio or self.position_entropy)   # the entropy terms need d's gradient
     with torch.set_grad_enabled(need and torch.is_grad_enabled()):
@@ -116,6 +134,9 @@ def _forward(self: VectorQuantizer, z: torch.Tensor):
         if self.restart_every:
             with torch.no_grad():
                 self.code_hits += torch.bincount(idx, minlength=self.n_codes).to(self.code_hits.dtype); self.restart_step += 1
+        if warm:   # the warm-up: no codebook or commitment pull, and the decoder sees the features themselves
+            losses['codebook'] = losses['commit'] = z.sum() * 0
+            return z, idx.view(z.shape[:-1]), losses
     z_q = z + (z_q - z).detach()
     return z_q, idx.view(z.shape[:-1]), losses
 

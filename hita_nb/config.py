@@ -70,7 +70,7 @@ class TokenizerConfig(_JSONMixin):
     holistic_restart_every: int = 0  # our option: dead holistic codes move onto features every n steps (notebook 10)
     holistic_warmup: int = 0       # our option: the first n training steps skip the holistic quantiser (notebook 10)
     holistic_commit_beta: float | None = None  # our option: the holistic commitment weight; None = commit_beta, as officially
-    patch_recolour: bool = False   # our option: patch codes of a randomly recoloured copy in training (notebook 16)
+    patch_recolour: float = 0.0    # our option: probability that an image's patch codes come from a recoloured copy in training (True = 1; notebook 16)
     usage_window: int = 65536      # rolling window of recent indices for the usage statistic
     # the frozen semantic encoder (the official yaml: DINOv2-L/14 with registers)
     semantic: str = 'dinov2_vitl14_reg4'  # or 'none' (no injection), or another name in `tokenizer.semantic`

@@ -12,9 +12,10 @@ from torch import nn
 from PIL import Image
 
 # %% auto #0
-__all__ = ['SAFE_GLOBALS', 'set_seed', 'default_device', 'autocast', 'count_params', 'to_uint8', 'from_uint8', 'check_range',
-           'image_grid', 'atomic_write', 'atomic_save', 'save_png', 'safe_load', 'show_images', 'psnr',
-           'official_state_dict']
+__all__ = ['SAFE_GLOBALS', 'CHECKPOINT_FORMAT', 'CHECKPOINT_KINDS', 'set_seed', 'default_device', 'autocast', 'count_params',
+           'to_uint8', 'from_uint8', 'check_range', 'image_grid', 'atomic_write', 'atomic_save', 'save_png',
+           'safe_load', 'show_images', 'psnr', 'official_state_dict', 'checkpoint_tag', 'checkpoint_kind',
+           'load_checkpoint']
 
 # %% ../nbs/00_core.ipynb #6a199317
 def set_seed(seed: int = 0,  # the seed for `random`, `numpy` and `torch`
@@ -159,4 +160,43 @@ def official_state_dict(ckpt) -> dict:
     for k in ('ema', 'model', 'state_dict'):
         if k in ckpt and isinstance(ckpt[k], dict): ckpt = ckpt[k]; break
     return {k: v for k, v in ckpt.items() if 'backbone' not in k}
+
+
+# %% ../nbs/00_core.ipynb #03051b17
+CHECKPOINT_FORMAT = 1   # bump when the layout of our checkpoints changes; a loader refuses newer formats
+CHECKPOINT_KINDS = {'tokenizer': 'a Hita tokenizer', 'gpt': 'a Hita GPT', 'attribute_net': 'an attribute classifier',
+                    'unknown': 'no model this package knows'}
+
+def checkpoint_tag(kind: str) -> dict:
+    "The entries that mark a checkpoint we write: its kind and the format version."
+    if kind not in CHECKPOINT_KINDS or kind == 'unknown': raise ValueError(f'unknown checkpoint kind {kind!r}')
+    return dict(kind=kind, format=CHECKPOINT_FORMAT)
+
+def checkpoint_kind(ck) -> str:
+    "What a loaded checkpoint holds ('tokenizer', 'gpt', 'attribute_net' or 'unknown'): its tag, else its entries or keys."
+    if not isinstance(ck, dict): return 'unknown'
+    if isinstance(ck.get('kind'), str): return ck['kind'] if ck['kind'] in CHECKPOINT_KINDS else 'unknown'
+    if 'gpt_config' in ck: return 'gpt'              # ours before the tags (a GPT checkpoint also has a tokenizer_config)
+    if 'tokenizer_config' in ck: return 'tokenizer'
+    sd = official_state_dict(ck)
+    if 'tok_embeddings.weight' in sd: return 'gpt'
+    if 'quantize.embedding.weight' in sd: return 'tokenizer'
+    if 'accuracy' in ck and 'image_size' in ck and isinstance(ck.get('model'), dict): return 'attribute_net'
+    return 'unknown'
+
+def load_checkpoint(path: str | Path, kind: str, map_location='cpu') -> dict:
+    "`safe_load` a checkpoint of `kind`; anything else (not a checkpoint, another kind, a newer format) is a ValueError naming the file."
+    path, want = Path(path), CHECKPOINT_KINDS[kind]
+    try: ck = safe_load(path, map_location)
+    except FileNotFoundError: raise
+    except Exception as e:
+        raise ValueError(f'{path} is not a checkpoint that can be loaded safely (expected {want}): {type(e).__name__}: {str(e)[:300]}') from e
+    found = checkpoint_kind(ck)
+    if found != kind:
+        what = f'{CHECKPOINT_KINDS[found]} checkpoint' if found != 'unknown' else 'no model this package knows'
+        keys = list(ck)[:6] if isinstance(ck, dict) else type(ck).__name__
+        raise ValueError(f'{path} holds {what} (entries {keys}); expected {want} checkpoint')
+    if isinstance(ck.get('format'), int) and ck['format'] > CHECKPOINT_FORMAT:
+        raise ValueError(f'{path} has checkpoint format {ck["format"]}, newer than the {CHECKPOINT_FORMAT} this hita_nb reads: upgrade hita_nb')
+    return ck
 

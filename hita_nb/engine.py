@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from torch import nn
 import torch.distributed as dist
-from .core import atomic_save, safe_load
+from .core import atomic_save, safe_load, load_checkpoint
 
 # %% auto #0
 __all__ = ['DistEnv', 'init_distributed', 'cleanup_distributed', 'all_reduce_mean', 'global_batch_indices', 'rank_chunk',
@@ -150,10 +150,11 @@ class Checkpointer:
     def latest(self) -> Path | None:
         f = self.files(); return f[-1] if f else None
 
-    def load(self, path: str | Path | None = None) -> dict:
+    def load(self, path: str | Path | None = None,
+             kind: str | None = None) -> dict:  # 'tokenizer' or 'gpt': refuse a checkpoint of another kind (see `load_checkpoint`)
         path = path or self.latest()
         if path is None: raise FileNotFoundError(f'No checkpoint in {self.folder} to resume from')
-        return safe_load(path)
+        return load_checkpoint(path, kind) if kind else safe_load(path)
 
 # %% ../nbs/02_engine.ipynb #9f2ceb7e
 class JSONLog:

@@ -5,7 +5,7 @@
 # %% ../../nbs/25_ar_load.ipynb #c2709578
 from __future__ import annotations
 from pathlib import Path
-from ..core import safe_load, official_state_dict
+from ..core import load_checkpoint, official_state_dict
 from ..config import GPTConfig, GPT_PRESETS
 from .model import HitaGPT
 from .official import load_official_gpt
@@ -16,11 +16,12 @@ __all__ = ['load_gpt']
 # %% ../../nbs/25_ar_load.ipynb #289dd1b5
 def load_gpt(path: str | Path, which: str = 'ema', device='cpu') -> HitaGPT:
     "An eval-mode GPT from our checkpoint (`which` = 'ema' or 'model') or an official `GPT-*.pt` (size from the weights)."
-    ck = safe_load(path)
+    ck = load_checkpoint(path, 'gpt')
     if 'gpt_config' in ck:
+        if which not in ck: raise ValueError(f"{path} has no {which!r} weights (it has {[k for k in ('ema', 'model') if k in ck]})")
         m = HitaGPT(GPTConfig.from_dict(ck['gpt_config'])); m.load_state_dict(ck[which]); return m.to(device).eval()
     sd = official_state_dict(ck)
     dim, depth = sd['tok_embeddings.weight'].shape[1], 1 + max(int(k.split('.')[1]) for k in sd if k.startswith('layers.'))
     size = [k for k, v in GPT_PRESETS.items() if v['dim'] == dim and v['n_layer'] == depth]
-    if not size: raise ValueError(f'no GPT size with width {dim} and depth {depth}')
+    if not size: raise ValueError(f'{path}: no GPT preset has width {dim} and depth {depth} (known: {sorted(GPT_PRESETS)})')
     return load_official_gpt(sd, size[0]).to(device)

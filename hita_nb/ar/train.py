@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel as DDP
-from ..core import set_seed, autocast, save_png, atomic_write
+from ..core import set_seed, autocast, save_png, atomic_write, checkpoint_tag
 from ..config import GPTConfig, GPT_PRESETS, arg, make_parser
 from ..data.datasets import ShapeStyles, ImageFolder
 from ..engine import (init_distributed, cleanup_distributed, all_reduce_mean, step_loader, EMA, Checkpointer, JSONLog,
@@ -85,7 +85,7 @@ def train_gpt(c: GPTTrainConfig, progress: bool = True,
     env = init_distributed(c.device or None); dev = env.device
     if not c.tokenizer: raise ValueError('--tokenizer is required (its token layout defines the GPT and it decodes the samples)')
     out = Path(c.out); ck = Checkpointer(out / 'checkpoints', c.keep)
-    state = ck.load() if c.resume and ck.latest() is not None else None
+    state = ck.load(kind='gpt') if c.resume and ck.latest() is not None else None
     tok = load_tokenizer(c.tokenizer, 'ema', c.semantic_weights, dev)
     if c.codes:
         ds = CodeDataset(c.codes, c.seed)
@@ -120,7 +120,7 @@ def train_gpt(c: GPTTrainConfig, progress: bool = True,
         if env.main:
             ck.save(dict(model=model.state_dict(), ema=ema.state_dict(), optimizer=opt.state_dict(), step=step, steps=step,
                          rng=rng_state(), gpt_config=gcfg.to_dict(), tokenizer_config=tok.cfg.to_dict(),
-                         tokenizer_file=str(Path(c.tokenizer).resolve()), train_config=dataclasses.asdict(c)), step)
+                         tokenizer_file=str(Path(c.tokenizer).resolve()), train_config=dataclasses.asdict(c), **checkpoint_tag('gpt')), step)
         if env.distributed: torch.distributed.barrier()
 
     t0, timer, bar = time.time(), Timer(), Progress(loader, steps - start, env.main and progress)

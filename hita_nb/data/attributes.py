@@ -8,7 +8,7 @@ from pathlib import Path
 import torch
 from torch import nn
 import torch.nn.functional as F
-from ..core import atomic_save, safe_load, set_seed
+from ..core import atomic_save, set_seed, checkpoint_tag, load_checkpoint
 from .datasets import ShapeStyles, PALETTES, TEXTURES, SHAPES
 from ..engine import Progress
 
@@ -75,9 +75,9 @@ def load_or_train_classifier(folder: str | Path, image_size: int = 32, steps: in
     "The cached classifier in `folder` (attribute_net_{size}.pt), trained and saved first if absent."
     path = Path(folder) / f'attribute_net_{image_size}.pt'
     if path.exists():
-        net = AttributeNet(image_size); net.load_state_dict(safe_load(path)['model']); return net.eval()
+        net = AttributeNet(image_size); net.load_state_dict(load_checkpoint(path, 'attribute_net')['model']); return net.eval()
     net = train_classifier(image_size, steps, progress=progress)
-    atomic_save(dict(model=net.state_dict(), accuracy=classifier_accuracy(net), image_size=image_size, steps=steps), path)
+    atomic_save(dict(model=net.state_dict(), accuracy=classifier_accuracy(net), image_size=image_size, steps=steps, **checkpoint_tag('attribute_net')), path)
     return net
 
 # %% ../../nbs/04_attributes.ipynb #8bdccfd5

@@ -5,7 +5,7 @@
 # %% ../../nbs/19_tok_load.ipynb #45a57127
 from __future__ import annotations
 from pathlib import Path
-from ..core import safe_load, official_state_dict
+from ..core import load_checkpoint, official_state_dict
 from ..config import TokenizerConfig
 from .semantic import SemanticEncoder, AttributeSemantic
 from .model import HitaTokenizer
@@ -26,9 +26,10 @@ def build_tokenizer(tcfg: TokenizerConfig, semantic_weights: str = '') -> HitaTo
 
 def load_tokenizer(path: str | Path, which: str = 'ema', semantic_weights: str = '', device='cpu') -> HitaTokenizer:
     "An eval-mode tokenizer from our checkpoint (`which` = 'ema' or 'model') or an official one (its `ema`)."
-    ck = safe_load(path)
+    ck = load_checkpoint(path, 'tokenizer')
     if 'tokenizer_config' in ck:
         tok = build_tokenizer(TokenizerConfig.from_dict(ck['tokenizer_config']), semantic_weights)
+        if which not in ck: raise ValueError(f"{path} has no {which!r} weights (it has {[k for k in ('ema', 'model') if k in ck]})")
         tok.load_state_dict(ck[which]); return tok.to(device).eval()
     sd = official_state_dict(ck)
     cfg = TokenizerConfig.preset('hita_u' if 'decode_transformer.proj.weight' in sd else 'hita_v')

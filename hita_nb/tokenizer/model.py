@@ -140,10 +140,18 @@ def _patch_codes(self: HitaTokenizer, x: torch.Tensor, semantic_features=None):
     qp, ip, lp = self.quantize(self.quant_conv(patches).permute(0, 2, 3, 1))
     return qp.permute(0, 3, 1, 2), ip.flatten(1), lp
 
+def _recolour_some(self: HitaTokenizer, x: torch.Tensor) -> torch.Tensor | None:
+    "x with each image recoloured with probability `cfg.patch_recolour`; None when no image is (or while the holistic quantiser warms up)."
+    q = self.slot_quantize
+    if q.warmup and int(q.warmup_step) <= q.warmup: return None
+    m = torch.rand(len(x), device=x.device) < float(self.cfg.patch_recolour)
+    return torch.where(m[:, None, None, None], recolour(x), x) if m.any() else None
+
 def _tok_forward(self: HitaTokenizer, x: torch.Tensor, semantic_features: torch.Tensor | None = None) -> TokenizerOutput:
     f = encode_features(self, x, semantic_features)
-    if self.training and self.cfg.patch_recolour:   # our option (notebook 80): patch codes of a recoloured copy
-        f['patch_quant'], f['patch_idx'], f['patch_losses'] = _patch_codes(self, recolour(x), semantic_features)
+    xr = _recolour_some(self, x) if self.training and self.cfg.patch_recolour else None
+    if xr is not None:   # our option (notebook 80): patch codes of recoloured copies
+        f['patch_quant'], f['patch_idx'], f['patch_losses'] = _patch_codes(self, xr, semantic_features)
     if self.training: recon = decode_quant(self, f['patch_quant'], f['holistic_quant'])
     else: recon = decode(self, f['holistic_idx'], f['patch_idx'])
     out = TokenizerOutput(recon, f['holistic_idx'], f['patch_idx'])

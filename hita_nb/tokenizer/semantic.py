@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 from torch import nn
 import torch.nn.functional as F
-from ..core import safe_load
+from ..core import safe_load, load_checkpoint
 from ..data.attributes import AttributeNet
 
 # %% auto #0
@@ -118,7 +118,7 @@ class AttributeSemantic(nn.Module):
         if not weights or not Path(weights).is_file(): raise FileNotFoundError(
             f"semantic='attribute_net' needs the trained classifier's file (attribute_net_32.pt, written by "
             f"load_or_train_classifier); got {str(weights)!r}")
-        ck = safe_load(weights); self.net = AttributeNet(ck.get('image_size', 32)); self.net.load_state_dict(ck['model'])
+        ck = load_checkpoint(weights, 'attribute_net'); self.net = AttributeNet(ck.get('image_size', 32)); self.net.load_state_dict(ck['model'])
         self.dim, self.grid = self.net.out['shape'].in_features, self.net.image_size // 8
         self.requires_grad_(False).eval()
     def train(self, mode: bool = True): return super().train(False)   # frozen: BatchNorm stays in eval mode

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel as DDP
-from ..core import set_seed, autocast, save_png, psnr, atomic_write
+from ..core import set_seed, autocast, save_png, psnr, atomic_write, checkpoint_tag
 from ..config import TokenizerConfig, arg, make_parser
 from ..data.datasets import ShapeStyles, ImageFolder, HELD_OUT_SEED
 from ..engine import (DistEnv, init_distributed, cleanup_distributed, all_reduce_mean, step_loader, EMA, Checkpointer,
@@ -118,7 +118,7 @@ def train_tokenizer(c: TokTrainConfig, dataset=None, progress: bool = True,
     "Train (or resume) a tokenizer as `c` says; returns the summary also written to `out/summary.json`."
     env = init_distributed(c.device or None); dev = env.device
     out = Path(c.out); ck = Checkpointer(out / 'checkpoints', c.keep)
-    state = ck.load() if c.resume and ck.latest() is not None else None
+    state = ck.load(kind='tokenizer') if c.resume and ck.latest() is not None else None
     if c.resume and state is None and env.main: print(f'no checkpoint in {ck.folder}: starting from scratch')
     tcfg = TokenizerConfig.from_dict(state['tokenizer_config']) if state else \
         TokenizerConfig.preset(c.preset, **({'image_size': c.image_size} if c.image_size else {}), **(overrides or {}))
@@ -158,7 +158,7 @@ def train_tokenizer(c: TokTrainConfig, dataset=None, progress: bool = True,
                          discriminator=disc.state_dict() if disc is not None else {},
                          optimizer_disc=opt_d.state_dict() if opt_d is not None else {},
                          step=step, steps=step, rng=rng_state(), tokenizer_config=tcfg.to_dict(),
-                         train_config=dataclasses.asdict(c)), step)
+                         train_config=dataclasses.asdict(c), **checkpoint_tag('tokenizer')), step)
         if env.distributed: torch.distributed.barrier()
 
     t0, timer, bar = time.time(), Timer(), Progress(loader, steps - start, env.main and progress)

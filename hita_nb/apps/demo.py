@@ -195,7 +195,7 @@ def run_real_images(c: DemoConfig, progress: bool = True) -> dict:
     figs = {'Photos, reconstructions, references, and photo layout decoded with the reference holistic tokens': 'real_style_transfer.png'}
     if c.gpt:
         gpt = load_gpt(c.gpt, device=dev)
-        null = torch.full((len(x),), gpt.cfg.num_classes, device=dev) if gpt.cls_embedding.embedding_table.num_embeddings > gpt.cfg.num_classes \
+        null = torch.full((len(x),), -1, device=dev) if gpt.cls_embedding.embedding_table.num_embeddings > gpt.cfg.num_classes \
             else torch.zeros(len(x), dtype=torch.long, device=dev)
         rows, g = [x], torch.Generator(device=dev).manual_seed(c.seed)
         for f in (0.25, 0.5, 0.75):

@@ -41,6 +41,23 @@ def weights_digest(model: torch.nn.Module) -> str:
     for k, v in sorted(model.state_dict().items()): h.update(k.encode()); h.update(v.detach().cpu().contiguous().numpy().tobytes())
     return h.hexdigest()[:16]
 
+def _identity(tok, n: int, mode: str, shard_size: int, info: dict | None) -> dict:
+    "What makes two extractions the same: the tokenizer's weights and the preprocessing."
+    info = info or {}
+    return dict(tokenizer_weights=weights_digest(tok), variants=mode, images=n, shard_size=shard_size,
+                image_size=tok.cfg.image_size, data=info.get('data'), dataset_seed=info.get('dataset_seed'), crop=info.get('crop'))
+
+def _check_folder(out: Path, ident: dict):
+    "Refuse a folder that holds codes of another identity (plan.json, else an older manifest, else bare shards)."
+    old = next((json.loads(f.read_text()) for f in (out / 'plan.json', out / 'manifest.json') if f.exists()), None)
+    if old is None:
+        if any(out.glob('shard_*.pt')): raise ValueError(f'{out} holds code shards of unknown origin (no plan.json or manifest.json): use an empty --out')
+        return
+    diff = [f'{k}: folder {old.get(k)!r}, this run {v!r}' for k, v in ident.items() if old.get(k) != v]
+    if diff: raise ValueError(f'{out} holds codes made differently; resuming would mix them ({"; ".join(diff)}). Use another --out or empty this one')
+
+def _sha1(path: Path) -> str: return hashlib.sha1(path.read_bytes()).hexdigest()
+
 def _load_batch(dataset, idx):
     if hasattr(dataset, 'batch'): return dataset.batch(idx)
     items = [dataset[i] for i in idx]
@@ -55,6 +72,9 @@ def extract_codes(tok: HitaTokenizer, dataset, out: str | Path,
     env = init_distributed(device); out = Path(out); tok = tok.to(env.device).eval()
     n = len(dataset); n_shards = -(-n // shard_size)
     if getattr(dataset, 'train', False): raise ValueError('extract from an un-augmented dataset (train=False): the variants are the augmentation')
+    ident = _identity(tok, n, mode, shard_size, info); _check_folder(out, ident)   # every rank checks; rank 0 writes the plan
+    if env.main and not (out / 'plan.json').exists(): atomic_write(out / 'plan.json', lambda f: f.write(json.dumps(ident, indent=1).encode()))
+    if env.distributed: torch.distributed.barrier()
     mine = [k for k in range(n_shards) if k % env.world == env.rank and not (out / f'shard_{k:05d}.pt').exists()]
     bar = Progress(mine, len(mine), env.main and progress)
     for k in bar:
@@ -66,8 +86,8 @@ def extract_codes(tok: HitaTokenizer, dataset, out: str | Path,
             with autocast(env.device):
                 h, p = tok.encode(v.flatten(0, 1))
             hs.append(h.view(b, nv, -1).short().cpu()); ps.append(p.view(b, nv, -1).short().cpu()); ys.append(torch.as_tensor(y))
-        atomic_save(dict(holistic=torch.cat(hs), patch=torch.cat(ps), label=torch.cat(ys).long(), index=torch.tensor(idx)),
-                    out / f'shard_{k:05d}.pt')
+        atomic_save(dict(holistic=torch.cat(hs), patch=torch.cat(ps), label=torch.cat(ys).long(), index=torch.tensor(idx),
+                         tokenizer_weights=ident['tokenizer_weights']), out / f'shard_{k:05d}.pt')
     if env.distributed: torch.distributed.barrier()
     path = out / 'manifest.json'
     if env.main:
@@ -76,7 +96,8 @@ def extract_codes(tok: HitaTokenizer, dataset, out: str | Path,
                    n_variants=variants(torch.zeros(1, 3, 8, 8), mode).shape[1], num_holistic=c.num_holistic,
                    num_patches=c.num_patches, codebook_size=c.codebook_size, image_size=c.image_size,
                    tokenizer_config=c.to_dict(), tokenizer_weights=weights_digest(tok),
-                   num_classes=getattr(dataset, 'n_classes', None) or len(getattr(dataset, 'classes', [])) or None, **(info or {}))
+                   num_classes=getattr(dataset, 'n_classes', None) or len(getattr(dataset, 'classes', [])) or None, **(info or {}),
+                   shard_sha1=[_sha1(out / f'shard_{k:05d}.pt') for k in range(n_shards)])
         atomic_write(path, lambda f: f.write(json.dumps(man, indent=1).encode()))
     return path
 
@@ -91,7 +112,12 @@ class CodeDataset(torch.utils.data.Dataset):
         files = [self.folder / f'shard_{k:05d}.pt' for k in range(self.manifest['shards'])]
         missing = [f.name for f in files if not f.exists()]
         if missing: raise FileNotFoundError(f'{len(missing)} shard(s) missing in {self.folder} (e.g. {missing[0]}): rerun the extraction to finish it')
+        sums = self.manifest.get('shard_sha1')
+        bad = [f.name for f, s in zip(files, sums or []) if _sha1(f) != s]
+        if bad: raise ValueError(f'{len(bad)} shard(s) in {self.folder} differ from the manifest (e.g. {bad[0]}): re-extract them')
         sh = [safe_load(f) for f in files]
+        other = [f.name for f, s in zip(files, sh) if s.get('tokenizer_weights', self.manifest['tokenizer_weights']) != self.manifest['tokenizer_weights']]
+        if other: raise ValueError(f'{len(other)} shard(s) in {self.folder} were made by another tokenizer (e.g. {other[0]})')
         self.holistic, self.patch = torch.cat([s['holistic'] for s in sh]), torch.cat([s['patch'] for s in sh])
         self.label = torch.cat([s['label'] for s in sh])
         self.rng = np.random.default_rng(seed)

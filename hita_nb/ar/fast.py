@@ -80,7 +80,7 @@ class FastDecoder:
     # the same interface as the model, for `generate`
     def setup_caches(self, batch: int, dtype=None, device=None): self.model.setup_caches(batch, dtype, device)
     def clear_caches(self): self.model.clear_caches()
-    def check_inputs(self, *a): return self.model.check_inputs(*a)
+    def check_inputs(self, *a, **kw): return self.model.check_inputs(*a, **kw)
     @property
     def cfg(self): return self.model.cfg
     @property

@@ -13,7 +13,7 @@ __all__ = ['generate']
 
 # %% ../../nbs/23_generate.ipynb #a001a76e
 @torch.no_grad()
-def generate(model: HitaGPT, cond: torch.Tensor,  # (B,) class labels
+def generate(model: HitaGPT, cond: torch.Tensor,  # (B,) class labels in [0, num_classes), or -1 for no class
              cfg_scale: float = 1.0, temperature: float = 1.0, top_k: int = 0, top_p: float = 1.0,
              prefix_holistic: torch.Tensor | None = None,  # (B, a) leading holistic tokens to keep
              prefix_patch: torch.Tensor | None = None,  # (B, b) leading patch tokens to keep (needs all holistic ones)
@@ -31,11 +31,14 @@ def generate(model: HitaGPT, cond: torch.Tensor,  # (B,) class labels
     if prefix_patch is not None:
         if pre.shape[1] != nq: raise ValueError(f'a patch prefix needs all {nq} holistic tokens as prefix_holistic')
         pre = torch.cat([pre, prefix_patch.long()], 1)
-    model.check_inputs(cond, pre)
+    model.check_inputs(cond, pre, no_class_ok=True)
     if pre.shape[1] > n_total: raise ValueError(f'prefix of {pre.shape[1]} tokens is longer than the sequence ({n_total})')
     guided = cfg_scale > 1.0 or cfg_schedule is not None
-    if guided and model.cls_embedding.embedding_table.num_embeddings <= c.num_classes:
+    has_null = model.cls_embedding.embedding_table.num_embeddings > c.num_classes
+    if guided and not has_null:
         raise ValueError('classifier-free guidance needs the null class, and this model has none (trained without class dropout): use cfg_scale 1')
+    if (cond < 0).any() and not has_null:
+        raise ValueError('class -1 (no class) needs the null class, and this model has none (trained without class dropout)')
     cond_in = torch.cat([cond, torch.full_like(cond, c.num_classes)]) if guided else cond
     draw = draw or sample
     if decoder is not None: model = decoder(model, len(cond_in))

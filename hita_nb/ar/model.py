@@ -17,7 +17,7 @@ __all__ = ['LabelEmbedder', 'HitaGPT', 'embed', 'trunk', 'hidden_to_logits', 'se
 
 # %% ../../nbs/21_ar_model.ipynb #2ed5f699
 class LabelEmbedder(nn.Module):
-    "Class embeddings; row `num_classes` is the null class of classifier-free guidance; labels dropped in training."
+    "Class embeddings; row `num_classes` is the null class of classifier-free guidance (label -1 asks for it); labels dropped in training."
     def __init__(self, num_classes: int, dim: int, dropout_prob: float):
         super().__init__()
         self.num_classes, self.dropout_prob = num_classes, dropout_prob
@@ -26,7 +26,7 @@ class LabelEmbedder(nn.Module):
         if force_drop is not None or (train and self.dropout_prob > 0):
             drop = force_drop.bool() if force_drop is not None else torch.rand(labels.shape[0], device=labels.device) < self.dropout_prob
             labels = torch.where(drop, torch.full_like(labels, self.num_classes), labels)
-        return self.embedding_table(labels)
+        return self.embedding_table(torch.where(labels < 0, torch.full_like(labels, self.num_classes), labels))
 
 # %% ../../nbs/21_ar_model.ipynb #f1454e23
 class HitaGPT(nn.Module):
@@ -90,9 +90,13 @@ def select_heads(self: HitaGPT, logits: torch.Tensor, start: int = 0) -> torch.T
     pos = torch.arange(start, start + logits.shape[1], device=logits.device)
     return torch.where((pos < nq)[None, :, None], logits[..., :V], logits[..., V:])
 
-def check_inputs(self: HitaGPT, cond=None, *tokens):
-    "Clear errors for class labels outside the label table (the last row, `num_classes`, is the null class) and tokens outside the vocabulary."
-    if cond is not None: check_range(cond, self.cls_embedding.embedding_table.num_embeddings, 'class labels')
+def check_inputs(self: HitaGPT, cond=None, *tokens,
+                 no_class_ok: bool = False):  # allow -1 = "no class" (generation maps it to the internal null row)
+    "Clear errors for class labels outside [0, num_classes) (the null row `num_classes` is internal) and tokens outside the vocabulary."
+    n = self.cfg.num_classes
+    if cond is not None and cond.numel() and (int(cond.min()) < (-1 if no_class_ok else 0) or int(cond.max()) >= n):
+        raise ValueError(f'class labels must lie in [0, {n}): this model has {n} classes' + ('; -1 asks for no class' if no_class_ok else '')
+                         + f' (got {int(cond.min())}..{int(cond.max())})')
     for t in tokens:
         if t is not None: check_range(t, self.cfg.vocab_size, 'token ids')
     if len(tokens) > 1 and tokens[1] is not None: check_range(tokens[1], self.cfg.n_patch_tokens, 'patch token ids')
@@ -102,7 +106,7 @@ def _gpt_forward(self: HitaGPT, cond: torch.Tensor, holistic_idx: torch.Tensor, 
     cfg = self.cfg; nq = cfg.num_holistic
     if holistic_idx.shape[1] != nq or patch_idx.shape[1] != cfg.block_size:
         raise ValueError(f'expected ({nq},) holistic and ({cfg.block_size},) patch tokens, got {tuple(holistic_idx.shape)}, {tuple(patch_idx.shape)}')
-    check_inputs(self, cond, holistic_idx, patch_idx)
+    check_inputs(self, cond, holistic_idx, patch_idx, no_class_ok=not self.training and self.cls_embedding.embedding_table.num_embeddings > cfg.num_classes)
     ids = torch.cat([torch.zeros_like(patch_idx[:, :1]), holistic_idx, patch_idx[:, :-1]], 1)   # slot 0: placeholder for the class
     x = self.tok_dropout(embed(self, ids, 0, cond, drop_labels=self.training))
     logits = hidden_to_logits(self, x)

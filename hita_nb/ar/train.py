@@ -21,7 +21,7 @@ from .generate import generate
 from .extract import CodeDataset, weights_digest
 
 # %% auto #0
-__all__ = ['TINY_GPT_RECIPE', 'GPTTrainConfig', 'gpt_config', 'sample_grid', 'train_gpt', 'main']
+__all__ = ['TINY_GPT_RECIPE', 'GPTTrainConfig', 'check_labels', 'gpt_config', 'sample_grid', 'train_gpt', 'main']
 
 # %% ../../nbs/32_ar_train.ipynb #4f7ebfe7
 @dataclass
@@ -61,6 +61,16 @@ class GPTTrainConfig:
     device: str = arg('', 'cpu or cuda; empty = cuda when available')
 
 # %% ../../nbs/32_ar_train.ipynb #20d30113
+def check_labels(ds, num_classes: int, where: str = 'the data'):
+    "Refuse data whose class ids do not all lie in [0, num_classes): the null row of guidance is internal, never a class."
+    if hasattr(ds, 'label'): lo, hi, what = int(ds.label.min()), int(ds.label.max()), f'labels {int(ds.label.min())}..{int(ds.label.max())}'
+    else:
+        n = getattr(ds, 'n_classes', None) or len(getattr(ds, 'classes', []))
+        lo, hi, what = 0, n - 1, f'{n} classes'
+    if lo < 0 or hi >= num_classes:
+        raise ValueError(f'{where} has {what}, but the GPT has {num_classes} classes (ids 0..{num_classes - 1}; '
+                         f'row {num_classes} is the internal null class): pass --num-classes {hi + 1} or use matching data')
+
 def gpt_config(c: GPTTrainConfig, tok_cfg, num_classes: int, **overrides) -> GPTConfig:
     "The GPT config for the flags and the tokenizer's token layout (`overrides`: other `GPTConfig` fields, e.g. `n_layer`)."
     kw = dict(num_classes=num_classes, class_dropout_prob=c.class_dropout, token_dropout_p=c.token_dropout,
@@ -97,6 +107,7 @@ def train_gpt(c: GPTTrainConfig, progress: bool = True,
             ImageFolder(c.data, tok.cfg.image_size, train=True, seed=c.seed)
         n_cls = c.num_classes or getattr(ds, 'n_classes', None) or len(ds.classes)
     gcfg = GPTConfig.from_dict(state['gpt_config']) if state else gpt_config(c, tok.cfg, n_cls, **(overrides or {}))
+    check_labels(ds, gcfg.num_classes, c.codes or c.data)
     steps = c.steps or math.ceil(c.epochs * len(ds) / c.global_batch)
 
     set_seed(c.seed)

@@ -68,7 +68,7 @@ def from_uint8(a: np.ndarray | Image.Image,  # uint8 pixels, (H,W,C), (B,H,W,C) 
               ) -> torch.Tensor:  # float images in [-1, 1], channel first
     "Map uint8 pixels (or a PIL image) to a float tensor in [-1, 1]."
     if isinstance(a, Image.Image): a = np.asarray(a.convert('RGB'))
-    t = torch.from_numpy(np.ascontiguousarray(a)).float() / 127.5 - 1
+    t = torch.from_numpy(np.require(a, requirements=['C', 'W'])).float() / 127.5 - 1   # a copy only if read-only or strided
     return t.movedim(-1, -3)
 
 # %% ../nbs/00_core.ipynb #90a12b5d

@@ -15,7 +15,7 @@ from PIL import Image
 __all__ = ['SAFE_GLOBALS', 'CHECKPOINT_FORMAT', 'CHECKPOINT_KINDS', 'set_seed', 'default_device', 'autocast', 'count_params',
            'to_uint8', 'from_uint8', 'check_range', 'image_grid', 'atomic_write', 'atomic_save', 'save_png',
            'safe_load', 'show_images', 'psnr', 'official_state_dict', 'checkpoint_tag', 'checkpoint_kind',
-           'load_checkpoint']
+           'load_checkpoint', 'file_digest', 'provenance']
 
 # %% ../nbs/00_core.ipynb #6a199317
 def set_seed(seed: int = 0,  # the seed for `random`, `numpy` and `torch`
@@ -200,3 +200,31 @@ def load_checkpoint(path: str | Path, kind: str, map_location='cpu') -> dict:
         raise ValueError(f'{path} has checkpoint format {ck["format"]}, newer than the {CHECKPOINT_FORMAT} this hita_nb reads: upgrade hita_nb')
     return ck
 
+
+# %% ../nbs/00_core.ipynb #44881652
+def _git(*args) -> str:
+    import subprocess
+    try: return subprocess.run(['git', *args], capture_output=True, text=True, cwd=Path(__file__).parent, timeout=10).stdout.strip()
+    except Exception: return ''
+
+def file_digest(path: str | Path, n: int = 16) -> str:
+    "The first `n` hex digits of a file's SHA-1."
+    import hashlib
+    h = hashlib.sha1()
+    with open(path, 'rb') as f:
+        for b in iter(lambda: f.read(1 << 20), b''): h.update(b)
+    return h.hexdigest()[:n]
+
+def provenance(seeds=None, checkpoints=(), argv=None) -> dict:
+    "The commit, command line, seeds, checkpoint digests (name -> SHA-1), versions and CPU of a result."
+    import sys, platform, datetime
+    commit = _git('rev-parse', 'HEAD') or 'unknown'
+    dirty = bool(_git('status', '--porcelain', '--untracked-files=no')) if commit != 'unknown' else None
+    cpu = next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name')), platform.processor()) \
+        if Path('/proc/cpuinfo').exists() else platform.processor()
+    argv = sys.argv if argv is None else argv
+    return dict(commit=commit, uncommitted_changes=dirty, command=' '.join([Path(argv[0]).name, *argv[1:]]) if argv else '',
+                seeds=list(seeds) if isinstance(seeds, (list, tuple, range)) else seeds,
+                checkpoints={Path(c).name: file_digest(c) for c in checkpoints if c and Path(c).is_file()},
+                versions=dict(python=platform.python_version(), torch=torch.__version__), cpu=cpu, threads=torch.get_num_threads(),
+                date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'))

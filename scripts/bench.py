@@ -28,6 +28,7 @@ drifts by up to a third with the other tenants) and, for comparison, at the medi
 """
 import argparse, copy, json, statistics, time, platform
 import torch
+from hita_nb.core import provenance
 from hita_nb.config import GPTConfig, TokenizerConfig
 from hita_nb.ar.model import HitaGPT
 from hita_nb.tokenizer.model import HitaTokenizer
@@ -236,7 +237,8 @@ def main():
     p.add_argument('--json', default='', help='also write the results here')
     a = p.parse_args()
     dev = torch.device(a.device)
-    res = dict(device=str(dev), cpu=platform.processor() or platform.machine(), threads=torch.get_num_threads(), torch=torch.__version__)
+    res = dict(device=str(dev), cpu=platform.processor() or platform.machine(), threads=torch.get_num_threads(), torch=torch.__version__,
+               provenance=provenance(seeds=0))
     rates = {}
     for dt in (torch.float32, torch.bfloat16):
         mm, bw = machine(dev, dt); rates[dt] = (mm, bw)

@@ -9,6 +9,7 @@ on them). Prints a table and writes JSON. A benchmark, not a test: numbers depen
 import argparse, json, statistics, time
 from pathlib import Path
 import torch
+from hita_nb.core import provenance
 from hita_nb.config import GPTConfig
 from hita_nb.ar.model import HitaGPT
 from hita_nb.ar.generate import generate
@@ -94,7 +95,7 @@ def main():
             o = next(x for x in rows if x['sampler'] == 'no-cache' and all(x[k] == r[k] for k in ('size', 'dtype', 'batch')))
             print(f"  {r['size']:5s} {r['dtype']:9s} batch {r['batch']:2d}: x{r['tok_s_median'] / o['tok_s_median']:.2f}")
     if a.json:
-        Path(a.json).parent.mkdir(parents=True, exist_ok=True); Path(a.json).write_text(json.dumps(rows, indent=1))
+        Path(a.json).parent.mkdir(parents=True, exist_ok=True); Path(a.json).write_text(json.dumps(dict(rows=rows, provenance=provenance(seeds=0)), indent=1))
         print(f'wrote {a.json}')
 
 

@@ -4,13 +4,15 @@
     python scripts/holistic_collapse.py --out runs/collapse                          # every variant, seeds 0 1 2
     python scripts/holistic_collapse.py --out runs/collapse --variants faithful restart20_patch4 --seeds 0
     python scripts/holistic_collapse.py --out runs/collapse --collect --results nbs/results/collapse.json
+    python scripts/holistic_collapse.py --out runs/collapse --rescore     # add scores a run lacks, from its final checkpoint
 
 A run takes 6-8 minutes on one core of this 2-core machine with the other core busy (each run records its minutes);
 two runs in parallel: start the script twice with different --variants. Runs are resumable: a run whose result file exists is read back, so the script can be stopped and
 restarted. --collect trains nothing: it gathers the finished runs of the folder.
 """
-import argparse, json, subprocess, sys
+import argparse, json
 from pathlib import Path
+from hita_nb.core import provenance
 from hita_nb.experiments.collapse import COLLAPSE_VARIANTS, collapse_study
 
 def collect(out: Path, variants) -> dict:
@@ -22,6 +24,26 @@ def collect(out: Path, variants) -> dict:
             if r['variant'] == v: runs.append(r)
     return dict(experiment='holistic codebook collapse in miniature (notebook 80)', runs=runs)
 
+def rescore(out: Path, variants) -> int:
+    "Add the reconstruction-attribute scores to finished runs that lack them, from each run's final checkpoint; returns how many."
+    from hita_nb.core import atomic_write
+    from hita_nb.data.attributes import load_or_train_classifier
+    from hita_nb.data.datasets import ShapeStyles, HELD_OUT_SEED
+    from hita_nb.tokenizer.load import load_tokenizer
+    from hita_nb.experiments.collapse import recon_attributes
+    net = load_or_train_classifier(out, 32, 400, progress=False)
+    held = ShapeStyles(500, 32, seed=HELD_OUT_SEED); x, a = held.batch(range(len(held)))[0], held.sample_attributes(range(len(held)))
+    n = 0
+    for v in variants:
+        for f in sorted(out.glob(f'{v}_seed*/result.json')):
+            r = json.loads(f.read_text()); ck = f.parent / 'checkpoints' / f'step_{r["steps"]:07d}.pt'
+            if r['variant'] != v or 'recon_attributes' in r['final'] or not ck.exists(): continue
+            r['final']['recon_attributes'] = r['curve'][str(r['steps'])]['recon_attributes'] = recon_attributes(load_tokenizer(ck), net, x, a)
+            r['rescored'] = provenance(checkpoints=[ck])
+            atomic_write(f, lambda fh: fh.write(json.dumps(r, indent=1).encode())); n += 1
+            print(f.parent.name, r['final']['recon_attributes'], flush=True)
+    return n
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--out', default='runs/collapse', help='working folder (checkpoints, one result file per run)')
@@ -29,13 +51,15 @@ def main(argv=None):
     p.add_argument('--seeds', nargs='*', type=int, default=[0, 1, 2])
     p.add_argument('--steps', type=int, default=400, help='tokenizer training steps (batch 32), as in the demo')
     p.add_argument('--collect', action='store_true', help='train nothing: gather the finished runs of --out')
+    p.add_argument('--rescore', action='store_true', help='train nothing: add the scores a finished run lacks, from its final checkpoint')
     p.add_argument('--results', default='', help='JSON to write (default OUT/collapse.json)')
     a = p.parse_args(argv)
     unknown = set(a.variants) - set(COLLAPSE_VARIANTS)
     if unknown: p.error(f'unknown variants {sorted(unknown)}; known: {list(COLLAPSE_VARIANTS)}')
     out = Path(a.out)
+    if a.rescore: print(f'{rescore(out, a.variants)} runs rescored'); return
     res = collect(out, a.variants) if a.collect else collapse_study(out, {v: COLLAPSE_VARIANTS[v] for v in a.variants}, a.seeds, a.steps)
-    res.update(command=' '.join(sys.argv), script_commit=subprocess.run(['git', 'rev-parse', 'HEAD'], capture_output=True, text=True).stdout.strip())
+    res.update(provenance=provenance(seeds=a.seeds))
     dest = Path(a.results or out / 'collapse.json'); dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_text(json.dumps(res, indent=1))
     print(f'{len(res["runs"])} runs -> {dest}')

@@ -4,11 +4,11 @@
 
 # %% ../../nbs/65_demo.ipynb #d3e1265f
 from __future__ import annotations
-import json, time, html, dataclasses, subprocess, sys
+import json, time, html, dataclasses
 from pathlib import Path
 from dataclasses import dataclass
 import torch
-from ..core import save_png, psnr, atomic_write
+from ..core import save_png, psnr, atomic_write, provenance
 from ..config import arg, make_parser
 from ..data.datasets import ShapeStyles, SkimagePhotos, ImageFolder, HELD_OUT_SEED
 from ..data.attributes import load_or_train_classifier
@@ -113,10 +113,6 @@ class DemoConfig:
 def _quick(c: DemoConfig) -> DemoConfig:
     return dataclasses.replace(c, images=256, tok_steps=12, gpt_steps=12, classifier_steps=15) if c.quick else c
 
-def _commit() -> str:
-    "The git commit of the package's checkout, or 'unknown' outside one."
-    try: return subprocess.run(['git', 'rev-parse', 'HEAD'], capture_output=True, text=True, cwd=Path(__file__).parent, timeout=10).stdout.strip() or 'unknown'
-    except Exception: return 'unknown'
 
 def run_demo(c: DemoConfig, progress: bool = True) -> dict:
     "Train, apply and measure; writes everything into `c.out` and returns the metrics."
@@ -169,7 +165,7 @@ def run_demo(c: DemoConfig, progress: bool = True) -> dict:
                                  gpt_final_losses={k: gs['final'][k] for k in ('holistic', 'patch')} if gs['final'] else None),
                    minutes=dict(**times, total=round((time.time() - t0) / 60, 2)), quick=c.quick,
                    threads=torch.get_num_threads(), held_out_seed=HELD_OUT_SEED, preset=c.preset, seed=c.seed,
-                   tokenizer_config=tok.cfg.to_dict(), command=' '.join(sys.argv), commit=_commit())
+                   tokenizer_config=tok.cfg.to_dict(), **provenance(seeds=c.seed))
     atomic_write(out / 'metrics.json', lambda f: f.write(json.dumps(metrics, indent=1).encode()))
     write_report(out, metrics, {'Reconstruction: held-out originals (top) and their reconstructions (bottom)': 'reconstruction.png',
                                 'Class-conditional samples, one row per class (shape)': 'samples.png',
@@ -191,7 +187,8 @@ def run_real_images(c: DemoConfig, progress: bool = True) -> dict:
     ref = x.roll(1, 0)
     sty = style_transfer(tok, x, ref)
     save_png(torch.cat([x, rec, ref, sty]).cpu(), out / 'real_style_transfer.png', nrow=len(x))
-    metrics = dict(mode='real images', tokenizer=str(c.tokenizer), images=len(x), reconstruction_psnr=float(psnr(x, rec).mean()))
+    metrics = dict(mode='real images', tokenizer=Path(c.tokenizer).name, images=len(x), reconstruction_psnr=float(psnr(x, rec).mean()),
+                   **provenance(seeds=c.seed, checkpoints=[c.tokenizer, c.gpt]))
     figs = {'Photos, reconstructions, references, and photo layout decoded with the reference holistic tokens': 'real_style_transfer.png'}
     if c.gpt:
         gpt = load_gpt(c.gpt, device=dev)

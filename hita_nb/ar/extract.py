@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 import torch.nn.functional as F
-from ..core import atomic_write, atomic_save, safe_load, autocast
+from ..core import atomic_write, atomic_save, safe_load, autocast, provenance
 from ..data.datasets import ShapeStyles, ImageFolder
 from ..engine import init_distributed, cleanup_distributed, Progress
 from ..config import arg, make_parser
@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None):
     if not c.tokenizer: raise SystemExit('--tokenizer is required: a checkpoint written by hita_nb.tokenizer.train')
     tok = load_tokenizer(c.tokenizer, 'ema', c.semantic_weights)
     ds = ShapeStyles(c.dataset_size, tok.cfg.image_size, seed=c.seed) if c.data == 'shapes' else ImageFolder(c.data, tok.cfg.image_size)
-    info = dict(tokenizer_file=str(Path(c.tokenizer).resolve()), data=c.data, dataset_seed=c.seed, crop='centre (ADM)')
+    info = dict(tokenizer_file=Path(c.tokenizer).name, data=c.data, dataset_seed=c.seed, crop='centre (ADM)', **provenance(seeds=c.seed, checkpoints=[c.tokenizer]))
     path = extract_codes(tok, ds, c.out, c.variants, c.shard_size, c.batch, info, device=c.device or None)
     cleanup_distributed()
     print(f'codes of {len(ds)} images in {Path(c.out)}; manifest {path}')

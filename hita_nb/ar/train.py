@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel as DDP
-from ..core import set_seed, autocast, save_png, atomic_write, checkpoint_tag
+from ..core import set_seed, autocast, save_png, atomic_write, checkpoint_tag, provenance
 from ..config import GPTConfig, GPT_PRESETS, arg, make_parser
 from ..data.datasets import ShapeStyles, ImageFolder
 from ..engine import (init_distributed, cleanup_distributed, all_reduce_mean, step_loader, EMA, Checkpointer, JSONLog,
@@ -131,7 +131,7 @@ def train_gpt(c: GPTTrainConfig, progress: bool = True,
         if env.main:
             ck.save(dict(model=model.state_dict(), ema=ema.state_dict(), optimizer=opt.state_dict(), step=step, steps=step,
                          rng=rng_state(), gpt_config=gcfg.to_dict(), tokenizer_config=tok.cfg.to_dict(),
-                         tokenizer_file=str(Path(c.tokenizer).resolve()), train_config=dataclasses.asdict(c), **checkpoint_tag('gpt')), step)
+                         tokenizer_file=Path(c.tokenizer).name, train_config=dataclasses.asdict(c), **checkpoint_tag('gpt')), step)
         if env.distributed: torch.distributed.barrier()
 
     t0, timer, bar = time.time(), Timer(), Progress(loader, steps - start, env.main and progress)
@@ -155,7 +155,7 @@ def train_gpt(c: GPTTrainConfig, progress: bool = True,
             save_png(imgs.float().cpu(), out / 'samples' / f'samples_{done:07d}.png', nrow=len(sample_labels))
         if done % c.ckpt_every == 0 or done == steps: save(done)
     summary = dict(steps=steps, started_at=start, minutes=(time.time() - t0) / 60, world=env.world,
-                   final=log.read()[-1] if env.main and log.read() else None)
+                   final=log.read()[-1] if env.main and log.read() else None, **provenance(seeds=c.seed, checkpoints=[c.tokenizer]))
     if env.main: atomic_write(out / 'summary.json', lambda f: f.write(json.dumps(summary, indent=1).encode()))
     cleanup_distributed()
     return summary

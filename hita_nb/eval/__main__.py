@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from PIL import Image
-from ..core import atomic_write
+from ..core import atomic_write, provenance
 from ..data.datasets import ShapeStyles, ImageFolder, HELD_OUT_SEED
 from ..tokenizer.load import load_tokenizer
 from ..ar.load import load_gpt
@@ -69,6 +69,7 @@ def main(argv: list[str] | None = None):
         tok = load_tokenizer(a.tokenizer, semantic_weights=a.semantic_weights, device=dev)
         ds = ShapeStyles(a.n, tok.cfg.image_size, seed=HELD_OUT_SEED) if a.data == 'shapes' else ImageFolder(a.data, tok.cfg.image_size)
         res = evaluate_reconstruction(tok, ds, a.n, a.batch, extractor=a.extractor, weights=a.weights, device=dev)
+    res['provenance'] = provenance(seeds=getattr(a, 'seed', None), checkpoints=[getattr(a, k, '') for k in ('gpt', 'tokenizer', 'weights')])
     print(json.dumps(res, indent=1))
     if a.json: atomic_write(a.json, lambda fh: fh.write(json.dumps(res, indent=1).encode()))
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from PIL import Image
-from ..core import atomic_write
+from ..core import atomic_write, provenance
 from ..engine import init_distributed, Progress
 from ..data.datasets import ShapeStyles, HELD_OUT_SEED
 from ..data.attributes import attribute_scores
@@ -64,7 +64,8 @@ def sample_folder(gpt, tok, out: str | Path, n: int, batch: int = 32, cfg_scale:
     if env.main:
         settings = dict(n=n, cfg_scale=cfg_scale, temperature=temperature, top_k=top_k, top_p=top_p, labels=labels, seed=seed,
                         size=size, antialias=antialias, resize='bicubic', rounding='round-to-nearest, (x+1)*127.5',
-                        world=env.world, batch=batch, **{k: v for k, v in gen_kw.items() if isinstance(v, (int, float, bool, str))})
+                        world=env.world, batch=batch, **{k: v for k, v in gen_kw.items() if isinstance(v, (int, float, bool, str))},
+                        **provenance(seeds=seed))
         atomic_write(out / 'settings.json', lambda f: f.write(json.dumps(settings, indent=1).encode()))
         write_npz(out, n)
     return out.with_suffix('.npz')

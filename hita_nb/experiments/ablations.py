@@ -6,7 +6,7 @@
 from __future__ import annotations
 import json, time
 from pathlib import Path
-from ..core import atomic_write
+from ..core import atomic_write, provenance
 from ..data.datasets import ShapeStyles, HELD_OUT_SEED
 from ..data.attributes import load_or_train_classifier
 from ..tokenizer.train import TokTrainConfig, train_tokenizer
@@ -66,7 +66,8 @@ def tokenizer_variants(out: str | Path, variants: dict,  # name -> TokenizerConf
                 atomic_write(res_file, lambda f: f.write(json.dumps(r, indent=1).encode()))
             runs.append(json.loads(res_file.read_text()))
     res = dict(experiment=experiment, steps=steps, batch=batch, lr=lr, images=images, eval_images=eval_images,
-               held_out_seed=HELD_OUT_SEED, tokenizer='tiny (32 px, 8x8 patches, 8 holistic, 256 codes)', runs=runs)
+               held_out_seed=HELD_OUT_SEED, tokenizer='tiny (32 px, 8x8 patches, 8 holistic, 256 codes)', runs=runs,
+               **provenance(seeds=sorted({r['seed'] for r in runs})))
     atomic_write(out / 'results.json', lambda f: f.write(json.dumps(res, indent=1).encode()))
     return res
 

@@ -4,22 +4,22 @@
 
 # %% ../../nbs/80_holistic_collapse.ipynb #710e5c9e
 from __future__ import annotations
-import json, math, time, hashlib, subprocess
+import json, math, time, hashlib
 from pathlib import Path
 import torch
 import torch.nn.functional as F
-from ..core import atomic_write
+from ..core import atomic_write, provenance
 from ..data.datasets import ShapeStyles, HELD_OUT_SEED
-from ..data.attributes import load_or_train_classifier
+from ..data.attributes import load_or_train_classifier, attribute_scores
 from ..tokenizer.train import TokTrainConfig, train_tokenizer, evaluate_tokenizer
 from ..tokenizer.load import load_tokenizer
 from ..eval.probes import token_features, linear_probe
 from ..apps.style import score_style_transfer
 
 # %% auto #0
-__all__ = ['COLLAPSE_VARIANTS', 'METRICS', 'holistic_spread', 'collapse_scores', 'collapse_run', 'collapse_study',
-           'paired_effect', 'get', 'runs_of', 'compare', 'summary_table', 'plot_collapse', 'plot_curves',
-           'verdict_table']
+__all__ = ['COLLAPSE_VARIANTS', 'METRICS', 'holistic_spread', 'collapse_scores', 'recon_attributes', 'collapse_run',
+           'collapse_study', 'paired_effect', 'get', 'runs_of', 'compare', 'summary_table', 'plot_collapse',
+           'plot_curves', 'verdict_table']
 
 # %% ../../nbs/80_holistic_collapse.ipynb #a0c35714
 @torch.no_grad()
@@ -42,7 +42,15 @@ def collapse_scores(tok, net, held: ShapeStyles, probe_train: ShapeStyles, style
         f_tr, f_te = token_features(tok, x_tr, w), token_features(tok, x_te, w)
         r['probe'][w] = {k: linear_probe(f_tr, a_tr[k], f_te, a_te[k])['test_accuracy'] for k in ('palette', 'texture', 'shape')}
     if style_pairs: r['style_transfer'] = score_style_transfer(tok, net, style_pairs)[0]
+    r['recon_attributes'] = recon_attributes(tok, net, x_te, a_te)
     return r
+
+@torch.no_grad()
+def recon_attributes(tok, net, x: torch.Tensor, attrs: dict) -> dict:
+    "How often the classifier finds each attribute of the original in its plain reconstruction: the ceiling of every swap score."
+    tok.eval()
+    rec = torch.cat([tok.decode(*tok.encode(x[i:i + 100])).clamp(-1, 1) for i in range(0, len(x), 100)])
+    return attribute_scores(net, rec, {k: attrs[k] for k in ('palette', 'texture', 'shape')})
 
 # %% ../../nbs/80_holistic_collapse.ipynb #7782948d
 COLLAPSE_VARIANTS = {
@@ -79,9 +87,6 @@ def _code_digest() -> str:
         h.update((root / f).read_bytes())
     return h.hexdigest()[:12]
 
-def _git_commit() -> str:
-    try: return subprocess.run(['git', 'rev-parse', 'HEAD'], capture_output=True, text=True, cwd=Path(__file__).parent).stdout.strip() or 'unknown'
-    except Exception: return 'unknown'
 
 def collapse_run(out: Path, name: str, overrides: dict, seed: int, net, held, probe_train, steps: int = 400, track=(100, 200),
                  images: int = 8000, batch: int = 32, lr: float = 1e-3, style_pairs: int = 200, progress: bool = False) -> dict:
@@ -97,7 +102,7 @@ def collapse_run(out: Path, name: str, overrides: dict, seed: int, net, held, pr
     curve = {s: collapse_scores(load_tokenizer(rd / 'checkpoints' / f'step_{s:07d}.pt'), net, held, probe_train, style_pairs)
              for s in sorted(set(track) | {steps})}
     r = dict(variant=name, overrides=overrides, seed=seed, steps=steps, curve=curve, final=curve[steps], train_minutes=train_min,
-             minutes=(time.time() - t0) / 60, code_digest=_code_digest(), commit=_git_commit())
+             minutes=(time.time() - t0) / 60, code_digest=_code_digest(), **provenance(seeds=seed))
     atomic_write(rf, lambda f: f.write(json.dumps(r, indent=1).encode()))
     for f in (rd / 'checkpoints').glob('step_*.pt'):     # keep the final checkpoint only
         if f.name != f'step_{steps:07d}.pt': f.unlink()

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import json, time
 from pathlib import Path
-from ..core import atomic_write
+from ..core import atomic_write, provenance
 from ..data.datasets import ShapeStyles
 from ..tokenizer.load import load_tokenizer
 from ..ar.extract import extract_codes
@@ -30,7 +30,8 @@ def gpt_convergence(out: str | Path, tokenizers: dict,  # name -> tokenizer chec
     gpt_overrides = dict(n_layer=4, n_head=4, dim=128) if gpt_overrides is None else gpt_overrides
     res = dict(experiment='AR convergence and in-painting, Hita vs vanilla VQ (paper Fig. 2c, Fig. 7), miniature',
                steps=steps, eval_every=eval_every, batch=batch, images=images, cfg_scale=cfg_scale, samples=10 * per_class,
-               gpt=gpt_overrides, seed=seed, tokenizers={k: str(v) for k, v in tokenizers.items()}, runs={})
+               gpt=gpt_overrides, seed=seed, tokenizers={k: Path(v).name for k, v in tokenizers.items()}, runs={},
+               **provenance(seeds=seed, checkpoints=list(tokenizers.values())))
     for name, ck in tokenizers.items():
         rd = out / name; res_file = rd / 'result.json'
         if not res_file.exists():

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel as DDP
-from ..core import set_seed, autocast, save_png, psnr, atomic_write, checkpoint_tag
+from ..core import set_seed, autocast, save_png, psnr, atomic_write, checkpoint_tag, provenance
 from ..config import TokenizerConfig, arg, make_parser
 from ..data.datasets import ShapeStyles, ImageFolder, HELD_OUT_SEED
 from ..engine import (DistEnv, init_distributed, cleanup_distributed, all_reduce_mean, step_loader, EMA, Checkpointer,
@@ -190,7 +190,7 @@ def train_tokenizer(c: TokTrainConfig, dataset=None, progress: bool = True,
             save_png(torch.cat([fixed_x, r.clamp(-1, 1)]).float().cpu(), out / 'samples' / f'recon_{done:07d}.png', nrow=len(fixed_x))
         if done % c.ckpt_every == 0 or done == steps: save(done)
 
-    summary = dict(steps=steps, started_at=start, minutes=(time.time() - t0) / 60, world=env.world)
+    summary = dict(steps=steps, started_at=start, minutes=(time.time() - t0) / 60, world=env.world, **provenance(seeds=c.seed))
     if env.main and val_ds is not None:
         summary['eval_model'] = evaluate_tokenizer(model, val_ds, c.eval_images, device=dev)
         summary['eval_ema'] = evaluate_tokenizer(ema.model, val_ds, c.eval_images, device=dev)

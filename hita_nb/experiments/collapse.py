@@ -75,6 +75,8 @@ COLLAPSE_VARIANTS = {
     'warm80_restart20_recolour': dict(holistic_warmup=80, holistic_restart_every=20, patch_recolour=True),
     'warm80_recolour0.5': dict(holistic_warmup=80, patch_recolour=0.5),
     'warm80_patch4_recolour0.5': dict(holistic_warmup=80, patch_codebook_size=4, patch_recolour=0.5),
+    'warm80_restart20_recolour0.5': dict(holistic_warmup=80, holistic_restart_every=20, patch_recolour=0.5),
+    'warm80_restart20_recolour1': dict(holistic_warmup=80, holistic_restart_every=20, patch_recolour=1.0),
 }
 
 # %% ../../nbs/80_holistic_collapse.ipynb #a678bce2

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from ..core import atomic_write, atomic_save, safe_load, autocast, provenance
-from ..data.datasets import ShapeStyles, ImageFolder
+from ..data.datasets import skipped_images, ShapeStyles, ImageFolder
 from ..engine import init_distributed, cleanup_distributed, Progress
 from ..config import arg, make_parser
 from ..tokenizer.model import HitaTokenizer
@@ -137,6 +137,7 @@ class ExtractConfig:
     seed: int = arg(0, 'seed of the embedded dataset (must match the tokenizer/GPT training data)')
     out: str = arg('runs/codes', 'output folder for shard_*.pt and manifest.json')
     variants: str = arg('flip', 'augmentation variants per image', choices=['none', 'flip', 'ten_crop'])
+    skip_corrupt: bool = arg(False, 'skip unreadable images: the next readable one takes the place; each skip is listed in OUT/skipped.tsv')
     shard_size: int = arg(4096, 'images per shard')
     batch: int = arg(64, 'images per forward pass')
     semantic_weights: str = arg('', 'DINOv2 weights for tokenizers that use them; empty = search')
@@ -148,10 +149,14 @@ def main(argv: list[str] | None = None):
                                          'Several GPUs: torchrun --nproc_per_node 8 -m hita_nb.ar.extract --tokenizer tok.pt --data /imagenet/train').parse_args(argv)))
     if not c.tokenizer: raise SystemExit('--tokenizer is required: a checkpoint written by hita_nb.tokenizer.train')
     tok = load_tokenizer(c.tokenizer, 'ema', c.semantic_weights)
-    ds = ShapeStyles(c.dataset_size, tok.cfg.image_size, seed=c.seed) if c.data == 'shapes' else ImageFolder(c.data, tok.cfg.image_size)
+    ds = ShapeStyles(c.dataset_size, tok.cfg.image_size, seed=c.seed) if c.data == 'shapes' else \
+        ImageFolder(c.data, tok.cfg.image_size, skip_corrupt=c.skip_corrupt, skip_log=Path(c.out) / 'skipped.tsv')
     info = dict(tokenizer_file=Path(c.tokenizer).name, data=c.data, dataset_seed=c.seed, crop='centre (ADM)', **provenance(seeds=c.seed, checkpoints=[c.tokenizer]))
     path = extract_codes(tok, ds, c.out, c.variants, c.shard_size, c.batch, info, device=c.device or None)
     cleanup_distributed()
-    print(f'codes of {len(ds)} images in {Path(c.out)}; manifest {path}')
+    if c.skip_corrupt:   # record what was skipped in the manifest
+        man = json.loads(path.read_text()); man['skipped'] = skipped_images(Path(c.out) / 'skipped.tsv')
+        atomic_write(path, lambda f: f.write(json.dumps(man, indent=1).encode()))
+    print(f'codes of {len(ds)} images in {Path(c.out)}; manifest {path}' + (f"; skipped {man['skipped']['files']} unreadable file(s)" if c.skip_corrupt else ''))
 
 if __name__ == '__main__' and '__file__' in globals(): main()

@@ -12,7 +12,7 @@ from torch import nn
 from torch.nn.parallel import DistributedDataParallel as DDP
 from ..core import set_seed, autocast, save_png, atomic_write, checkpoint_tag, provenance
 from ..config import GPTConfig, GPT_PRESETS, arg, make_parser
-from ..data.datasets import ShapeStyles, ImageFolder
+from ..data.datasets import skipped_images, ShapeStyles, ImageFolder
 from ..engine import (init_distributed, cleanup_distributed, all_reduce_mean, step_loader, EMA, Checkpointer, JSONLog,
                             check_finite, decay_groups, set_lr, Progress, Timer, rng_state, set_rng_state)
 from ..tokenizer.load import load_tokenizer
@@ -57,6 +57,7 @@ class GPTTrainConfig:
     ckpt_every: int = arg(10000, 'steps between checkpoints')
     keep: int = arg(3, 'checkpoints kept')
     resume: bool = arg(False, 'continue from the newest checkpoint in --out/checkpoints')
+    skip_corrupt: bool = arg(False, 'skip unreadable images: the next readable one takes the place (the same on resume); each skip is listed in OUT/skipped.tsv and counted in the log')
     semantic_weights: str = arg('', 'DINOv2 weights for tokenizers that use them; empty = search')
     device: str = arg('', 'cpu or cuda; empty = cuda when available')
 
@@ -104,7 +105,7 @@ def train_gpt(c: GPTTrainConfig, progress: bool = True,
         n_cls = c.num_classes or ds.manifest.get('num_classes') or 1000
     else:
         ds = ShapeStyles(c.dataset_size, tok.cfg.image_size, seed=c.seed, train=True) if c.data == 'shapes' else \
-            ImageFolder(c.data, tok.cfg.image_size, train=True, seed=c.seed)
+            ImageFolder(c.data, tok.cfg.image_size, train=True, seed=c.seed, skip_corrupt=c.skip_corrupt, skip_log=out / 'skipped.tsv')
         n_cls = c.num_classes or getattr(ds, 'n_classes', None) or len(ds.classes)
     gcfg = GPTConfig.from_dict(state['gpt_config']) if state else gpt_config(c, tok.cfg, n_cls, **(overrides or {}))
     check_labels(ds, gcfg.num_classes, c.codes or c.data)
@@ -149,6 +150,7 @@ def train_gpt(c: GPTTrainConfig, progress: bool = True,
         if done % c.log_every == 0 or done == steps:
             row = {k: float(all_reduce_mean(v.detach().float(), env)) for k, v in L.items()}
             row.update(step=done, lr=c.lr, grad_norm=float(gnorm), tokens_per_s=timer.rate(c.log_every * c.global_batch * tokens_per_seq))
+            if c.skip_corrupt: row['skipped'] = skipped_images(out / 'skipped.tsv')
             log.write(**row); bar.note(step=done, holistic=row['holistic'], patch=row['patch'])
         if env.main and (done % c.sample_every == 0 or done == steps):
             imgs = sample_grid(ema.model, tok, sample_labels, c.cfg_scale, seed=c.seed)
@@ -156,6 +158,7 @@ def train_gpt(c: GPTTrainConfig, progress: bool = True,
         if done % c.ckpt_every == 0 or done == steps: save(done)
     summary = dict(steps=steps, started_at=start, minutes=(time.time() - t0) / 60, world=env.world,
                    final=log.read()[-1] if env.main and log.read() else None, **provenance(seeds=c.seed, checkpoints=[c.tokenizer]))
+    if c.skip_corrupt: summary['skipped'] = skipped_images(out / 'skipped.tsv')
     if env.main: atomic_write(out / 'summary.json', lambda f: f.write(json.dumps(summary, indent=1).encode()))
     cleanup_distributed()
     return summary

@@ -14,7 +14,7 @@ from ..core import from_uint8
 
 # %% auto #0
 __all__ = ['IMG_EXTS', 'SHAPES', 'TEXTURES', 'PALETTES', 'SKIMAGE_PHOTOS', 'HELD_OUT_SEED', 'center_crop', 'random_resized_crop',
-           'to_rgb', 'ImageFolder', 'render_shapes', 'ShapeStyles', 'SkimagePhotos']
+           'to_rgb', 'ImageFolder', 'skipped_images', 'render_shapes', 'ShapeStyles', 'SkimagePhotos']
 
 # %% ../../nbs/03_data.ipynb #08eb6375
 def _resize_short_side(img: Image.Image, short: int) -> Image.Image:
@@ -56,8 +56,10 @@ class ImageFolder(Dataset):
                  train: bool = False,  # random resized crop + flip (True) or ADM centre crop (False)
                  classes: list[str] | None = None,  # expected class folder names (error if one is missing)
                  skip_corrupt: bool = False,  # skip unreadable files (counted in `n_skipped`) instead of raising
+                 skip_log: str | Path | None = None,  # with skip_corrupt: append one line per skip here (all workers and ranks)
                  seed: int | None = None):  # seed for the augmentation stream (None: Python's global RNG)
         self.root, self.image_size, self.train, self.skip_corrupt = Path(root), image_size, train, skip_corrupt
+        self.skip_log = Path(skip_log) if skip_log else None
         if not self.root.is_dir(): raise FileNotFoundError(f'Image folder {self.root} does not exist')
         found = sorted(p.name for p in self.root.iterdir() if p.is_dir())
         if classes is not None:
@@ -87,13 +89,24 @@ class ImageFolder(Dataset):
             try: img = self.load(k)
             except OSError:
                 if not self.skip_corrupt: raise
-                self.n_skipped += 1; continue
+                self.n_skipped += 1
+                if self.skip_log:   # one short append per skip: atomic enough across processes on a local or network disk
+                    self.skip_log.parent.mkdir(parents=True, exist_ok=True)
+                    with open(self.skip_log, 'a') as f: f.write(f'{k}\t{self.samples[k][0]}\n')
+                continue
             if self.train:
                 img = random_resized_crop(img, self.image_size, rng=self.rng)
                 if self.rng.random() < 0.5: img = img.transpose(Image.FLIP_LEFT_RIGHT)
             else: img = center_crop(img, self.image_size)
             return from_uint8(img), self.samples[k][1]
         raise OSError(f'No readable image under {self.root}')
+
+def skipped_images(log: str | Path) -> dict:
+    "Skips recorded in an ImageFolder skip log: events (every skip, across workers and ranks) and distinct files."
+    log = Path(log)
+    if not log.exists(): return dict(events=0, files=0)
+    lines = [l for l in log.read_text().splitlines() if l.strip()]
+    return dict(events=len(lines), files=len({l.split('\t', 1)[0] for l in lines}))
 
 # %% ../../nbs/03_data.ipynb #447ab2fe
 SHAPES = ['circle', 'square', 'triangle', 'inv_triangle', 'diamond', 'plus', 'ring', 'hbar', 'vbar', 'x']

@@ -12,7 +12,7 @@ from torch import nn
 from torch.nn.parallel import DistributedDataParallel as DDP
 from ..core import set_seed, autocast, save_png, psnr, atomic_write, checkpoint_tag, provenance
 from ..config import TokenizerConfig, arg, make_parser
-from ..data.datasets import ShapeStyles, ImageFolder, HELD_OUT_SEED
+from ..data.datasets import skipped_images, ShapeStyles, ImageFolder, HELD_OUT_SEED
 from ..engine import (DistEnv, init_distributed, cleanup_distributed, all_reduce_mean, step_loader, EMA, Checkpointer,
                             JSONLog, check_finite, warmup_lr, set_lr, Progress, Timer, rng_state, set_rng_state)
 from .model import HitaTokenizer
@@ -65,6 +65,7 @@ class TokTrainConfig:
     ckpt_every: int = arg(5000, 'steps between checkpoints')
     keep: int = arg(3, 'checkpoints kept')
     resume: bool = arg(False, 'continue from the newest checkpoint in --out/checkpoints')
+    skip_corrupt: bool = arg(False, 'skip unreadable images: the next readable one takes the place (the same on resume); each skip is listed in OUT/skipped.tsv and counted in the log')
     device: str = arg('', 'cpu or cuda; empty = cuda when available')
     eval_images: int = arg(512, 'held-out images for the final PSNR and codebook usage')
 
@@ -86,8 +87,9 @@ def build_datasets(c: TokTrainConfig, image_size: int):
     if c.data == 'shapes':
         return (ShapeStyles(c.dataset_size, image_size, seed=c.seed, train=True),
                 ShapeStyles(c.eval_images, image_size, seed=c.seed + HELD_OUT_SEED))   # another seed: images never trained on
-    val = ImageFolder(c.val_data, image_size) if c.val_data else None
-    return ImageFolder(c.data, image_size, train=True, seed=c.seed), val
+    skip = dict(skip_corrupt=c.skip_corrupt, skip_log=Path(c.out) / 'skipped.tsv')
+    val = ImageFolder(c.val_data, image_size, **skip) if c.val_data else None
+    return ImageFolder(c.data, image_size, train=True, seed=c.seed, **skip), val
 
 
 # %% ../../nbs/30_tok_train.ipynb #a23047f1
@@ -184,6 +186,7 @@ def train_tokenizer(c: TokTrainConfig, dataset=None, progress: bool = True,
             row = _terms_mean(dict(loss=loss, **terms), env)
             row.update(step=done, lr=opt.param_groups[0]['lr'], grad_norm=float(gnorm), usage_patch=o.usage.get('patch'),
                        usage_holistic=o.usage.get('holistic'), images_per_s=timer.rate(c.log_every * c.global_batch))
+            if c.skip_corrupt: row['skipped'] = skipped_images(out / 'skipped.tsv')
             log.write(**row); bar.note(step=done, loss=row['loss'], pixel=row['pixel'])
         if env.main and (done % c.sample_every == 0 or done == steps):
             with torch.no_grad(): r = ema.model(fixed_x).recon
@@ -191,6 +194,7 @@ def train_tokenizer(c: TokTrainConfig, dataset=None, progress: bool = True,
         if done % c.ckpt_every == 0 or done == steps: save(done)
 
     summary = dict(steps=steps, started_at=start, minutes=(time.time() - t0) / 60, world=env.world, **provenance(seeds=c.seed))
+    if c.skip_corrupt: summary['skipped'] = skipped_images(out / 'skipped.tsv')
     if env.main and val_ds is not None:
         summary['eval_model'] = evaluate_tokenizer(model, val_ds, c.eval_images, device=dev)
         summary['eval_ema'] = evaluate_tokenizer(ema.model, val_ds, c.eval_images, device=dev)

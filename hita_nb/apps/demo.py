@@ -35,6 +35,7 @@ TARGETS = [  # (label, key in metrics.json, chance, target): the targets of the 
     ('style transfer: texture from the reference', 'style_transfer.texture_from_reference', 1 / 6, 0.60),
     ('style transfer: shape kept from the source', 'style_transfer.shape_from_source', 1 / 10, 0.85),
     ('in-painting at 50%: palette of the generated rows', 'inpainting.50%.palette_consistency', 1 / 8, 0.80),
+    ('in-painting at 50%, mirror fill (our option): palette of the generated rows', 'inpainting_mirror.50%.palette_consistency', 1 / 8, 0.80),
     ('samples with the requested shape', 'samples.class_accuracy', 1 / 10, 0.50)]
 
 def _get(d, key):
@@ -156,11 +157,12 @@ def run_demo(c: DemoConfig, progress: bool = True) -> dict:
     sty, sgrid = score_style_transfer(tok, net, 8 if c.quick else 200)
     save_png(sgrid, out / 'style_transfer.png', nrow=8)
     inp, igrid = score_inpainting(tok, gpt, net, 8 if c.quick else 100)
+    inp_m, _ = score_inpainting(tok, gpt, net, 8 if c.quick else 100, fill='mirror')   # our option: the holistic codes see the kept style
     save_png(igrid, out / 'inpainting.png', nrow=8)
     overview(out); lap('applications')
     metrics = dict(reconstruction=dict(psnr=rec['psnr'], usage_patch=rec['usage_patch'], usage_holistic=rec['usage_holistic'],
                                        images=rec['images']),
-                   linear_probe_class=probe, attribute_probe=aprobe, samples=smp, style_transfer=sty, inpainting=inp,
+                   linear_probe_class=probe, attribute_probe=aprobe, samples=smp, style_transfer=sty, inpainting=inp, inpainting_mirror=inp_m,
                    training=dict(tokenizer_steps=c.tok_steps, gpt_steps=c.gpt_steps, images=c.images,
                                  gpt_final_losses={k: gs['final'][k] for k in ('holistic', 'patch')} if gs['final'] else None),
                    minutes=dict(**times, total=round((time.time() - t0) / 60, 2)), quick=c.quick,

@@ -11,7 +11,7 @@ from ..data.attributes import attribute_scores
 from ..ar.generate import generate
 
 # %% auto #0
-__all__ = ['mask_lower', 'inpaint', 'generated_rows', 'score_inpainting', 'inpaint_widget']
+__all__ = ['mask_lower', 'mirror_lower', 'inpaint', 'generated_rows', 'score_inpainting', 'inpaint_widget']
 
 # %% ../../nbs/61_inpainting.ipynb #a582de97
 def mask_lower(x: torch.Tensor, keep: float) -> torch.Tensor:
@@ -19,12 +19,22 @@ def mask_lower(x: torch.Tensor, keep: float) -> torch.Tensor:
     x = x.clone(); x[..., round(keep * x.shape[-2]):, :] = 0.0
     return x
 
+def mirror_lower(x: torch.Tensor, keep: float) -> torch.Tensor:
+    "Fill everything below the top `keep` fraction of the rows with the kept rows mirrored downwards (repeated if needed)."
+    r0 = round(keep * x.shape[-2]); top = x[..., :r0, :]
+    period = torch.cat([top.flip(-2), top], -2)                     # mirror, then the original order again, ...
+    need = x.shape[-2] - r0; reps = -(-need // period.shape[-2])
+    return torch.cat([top, period.repeat(*([1] * (x.dim() - 2)), reps, 1)[..., :need, :]], -2)
+
 @torch.no_grad()
 def inpaint(tok, gpt, images: torch.Tensor, labels: torch.Tensor, keep: float = 0.5, cfg_scale: float = 1.0,
-            generator: torch.Generator | None = None, **kw) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+            generator: torch.Generator | None = None,
+            fill: str = 'grey',  # what the tokenizer sees below the cut: 'grey' (the paper) or 'mirror' (our option)
+            **kw) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     "Complete the lower part: holistic codes and the first `keep` of the patch rows of the masked image as the prefix."
     if not 0 < keep < 1: raise ValueError(f'keep must lie strictly between 0 and 1, got {keep}')
-    h, p = tok.encode(mask_lower(images, keep))
+    if fill not in ('grey', 'mirror'): raise ValueError(f"fill must be 'grey' or 'mirror', got {fill!r}")
+    h, p = tok.encode((mask_lower if fill == 'grey' else mirror_lower)(images, keep))
     prefix = p[:, :round(keep * tok.cfg.grid) * tok.cfg.grid]
     h2, p2 = generate(gpt, labels, cfg_scale=cfg_scale, prefix_holistic=h, prefix_patch=prefix, generator=generator, **kw)
     return tok.decode(h2, p2).clamp(-1, 1), h2, p2
@@ -38,14 +48,14 @@ def generated_rows(x: torch.Tensor, keep: float) -> torch.Tensor:
 
 @torch.no_grad()
 def score_inpainting(tok, gpt, net, n: int = 100, fractions=(0.25, 0.5, 0.75), cfg_scale: float = 1.0,
-                     seed: int = HELD_OUT_SEED + 1) -> tuple[dict, torch.Tensor]:
+                     seed: int = HELD_OUT_SEED + 1, fill: str = 'grey') -> tuple[dict, torch.Tensor]:
     "Per prefix fraction: palette consistency and PSNR of the generated rows, class consistency of the completed image."
     ds = ShapeStyles(n, tok.cfg.image_size, seed=seed)
     x, y = ds.batch(range(n)); pal = ds.sample_attributes(range(n))['palette']
     g = torch.Generator().manual_seed(seed)
     res, rows = {}, [x[:8]]
     for f in fractions:
-        out, _, _ = inpaint(tok, gpt, x, y, keep=f, cfg_scale=cfg_scale, generator=g)
+        out, _, _ = inpaint(tok, gpt, x, y, keep=f, cfg_scale=cfg_scale, generator=g, fill=fill)
         r0 = round(f * x.shape[-2])
         res[f'{round(f * 100)}%'] = dict(class_consistency=attribute_scores(net, out, dict(shape=y))['shape'],
                                          palette_consistency=attribute_scores(net, generated_rows(out, f), dict(palette=pal))['palette'],

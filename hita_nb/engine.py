@@ -16,7 +16,7 @@ from .core import atomic_save, safe_load, load_checkpoint
 # %% auto #0
 __all__ = ['DistEnv', 'init_distributed', 'cleanup_distributed', 'all_reduce_mean', 'global_batch_indices', 'rank_chunk',
            'StepData', 'step_loader', 'EMA', 'rng_state', 'set_rng_state', 'Checkpointer', 'JSONLog', 'NonFiniteLoss',
-           'check_finite', 'warmup_lr', 'set_lr', 'decay_groups', 'Progress', 'Timer']
+           'check_finite', 'warmup_lr', 'set_lr', 'decay_groups', 'progress_mode', 'Progress', 'Timer']
 
 # %% ../nbs/02_engine.ipynb #5bfacbaf
 @dataclass
@@ -194,18 +194,38 @@ def decay_groups(model: nn.Module, weight_decay: float) -> list[dict]:
             dict(params=[p for p in ps if p.dim() < 2], weight_decay=0.0)]
 
 # %% ../nbs/02_engine.ipynb #543b90a0
+def progress_mode() -> str:
+    "'bar' in a notebook or a terminal, 'lines' when output goes to a file or a pipe; HITA_NB_PROGRESS=bar|lines|off overrides."
+    m = os.environ.get('HITA_NB_PROGRESS', '').lower()
+    if m in ('bar', 'lines', 'off'): return m
+    from fastprogress.fastprogress import IN_NOTEBOOK
+    import sys
+    return 'bar' if IN_NOTEBOOK or sys.stdout.isatty() else 'lines'
+
 class Progress:
-    "Wraps an iterable with a fastprogress bar on the main process; `note(**vals)` updates the live readout."
-    def __init__(self, it, total: int, enabled: bool = True, leave: bool = True):
-        self.bar = None
-        if enabled:
+    "Wraps an iterable with a progress display on the main process; `note(**vals)` updates the readout."
+    def __init__(self, it, total: int, enabled: bool = True, leave: bool = True,
+                 every: float = 0.05,  # 'lines' mode: one line per this fraction of the total (and at the end)
+                 mode: str | None = None):  # 'bar', 'lines' or 'off'; None: `progress_mode()`
+        self.bar, self.total, self.every, self.comment = None, total, every, ''
+        self.mode = (mode or progress_mode()) if enabled else 'off'
+        if self.mode == 'bar':
             from fastprogress.fastprogress import progress_bar
             self.bar = progress_bar(it, total=total, leave=leave); self.it = self.bar
         else: self.it = it
-    def __iter__(self): return iter(self.it)
+    def __iter__(self):
+        if self.mode != 'lines': yield from self.it; return
+        t0, step, nxt = time.time(), 0, self.every * self.total
+        for x in self.it:
+            yield x; step += 1
+            if step >= nxt or step == self.total:
+                el = time.time() - t0; left = el / step * (self.total - step) if self.total else 0
+                print(f'{100 * step / max(self.total, 1):5.1f}% {step}/{self.total} [{el:.0f} s elapsed, ~{left:.0f} s left]'
+                      + (f' {self.comment}' if self.comment else ''), flush=True)
+                while nxt <= step: nxt += self.every * self.total
     def note(self, **vals):
-        if self.bar is not None:
-            self.bar.comment = ' '.join(f'{k} {v:.4g}' if isinstance(v, float) else f'{k} {v}' for k, v in vals.items())
+        self.comment = ' '.join(f'{k} {v:.4g}' if isinstance(v, float) else f'{k} {v}' for k, v in vals.items())
+        if self.bar is not None: self.bar.comment = self.comment
 
 class Timer:
     "Images (or tokens) per second since the last `rate` call."

@@ -37,6 +37,7 @@ class GPTTrainConfig:
     steps: int = arg(0, 'training steps; 0 = from --epochs')
     epochs: float = arg(300.0, 'epochs when --steps is 0 (README: 300; the model zoo also has 50, 100, 250)')
     global_batch: int = arg(256, 'sequences per step summed over processes')
+    accum: int = arg(1, 'micro-batches per step: each process splits its share of --global-batch into this many passes (same update, less memory)')
     lr: float = arg(1e-4, 'AdamW learning rate (constant)')
     weight_decay: float = arg(0.05, 'AdamW weight decay on parameters with 2+ dims')
     beta1: float = arg(0.9, 'AdamW beta1')
@@ -71,6 +72,21 @@ def check_labels(ds, num_classes: int, where: str = 'the data'):
     if lo < 0 or hi >= num_classes:
         raise ValueError(f'{where} has {what}, but the GPT has {num_classes} classes (ids 0..{num_classes - 1}; '
                          f'row {num_classes} is the internal null class): pass --num-classes {hi + 1} or use matching data')
+
+def _accumulated_backward(net, opt, batch, accum: int, env, amp, step: int) -> dict:
+    "Gradients of the mean loss over `batch`, summed over `accum` micro-batches (DDP syncs only the last); the mean losses."
+    import contextlib
+    n = len(batch[0])
+    if not 1 <= accum <= n: raise ValueError(f'--accum {accum} must lie in [1, {n}] (the sequences of this process per step)')
+    opt.zero_grad(set_to_none=True); tot = {}
+    for i, part in enumerate(zip(*(t.tensor_split(accum) for t in batch))):
+        sync = contextlib.nullcontext() if not env.distributed or i == accum - 1 else net.no_sync()
+        with sync:
+            with amp: _, L = net(*part)
+            check_finite(L, step)
+            w = len(part[0]) / n; (L['loss'] * w).backward()
+        for k, v in L.items(): tot[k] = tot.get(k, 0) + v.detach() * w
+    return tot
 
 def gpt_config(c: GPTTrainConfig, tok_cfg, num_classes: int, **overrides) -> GPTConfig:
     "The GPT config for the flags and the tokenizer's token layout (`overrides`: other `GPTConfig` fields, e.g. `n_layer`)."
@@ -141,9 +157,7 @@ def train_gpt(c: GPTTrainConfig, progress: bool = True,
         else:
             x, y = batch[0].to(dev, non_blocking=True), batch[1].to(dev)
             with torch.no_grad(), amp: h, p = tok.encode(x)
-        with amp: _, L = net(y, h, p)
-        check_finite(L, step)
-        opt.zero_grad(set_to_none=True); L['loss'].backward()
+        L = _accumulated_backward(net, opt, (y, h, p), c.accum, env, amp, step)
         gnorm = nn.utils.clip_grad_norm_(model.parameters(), c.clip); opt.step()
         ema.update(model)
         done = step + 1

@@ -6,6 +6,7 @@
 from __future__ import annotations
 from pathlib import Path
 from ..core import load_checkpoint, official_state_dict
+from ..hub import resolve
 from ..config import GPTConfig, GPT_PRESETS
 from .model import HitaGPT
 from .official import load_official_gpt
@@ -16,6 +17,7 @@ __all__ = ['load_gpt']
 # %% ../../nbs/25_ar_load.ipynb #289dd1b5
 def load_gpt(path: str | Path, which: str = 'ema', device='cpu') -> HitaGPT:
     "An eval-mode GPT from our checkpoint (`which` = 'ema' or 'model') or an official `GPT-*.pt` (size from the weights)."
+    path = resolve(path)   # a local file, a released name ('hita-u/GPT-XXL-100e'...) or an hf:// path
     ck = load_checkpoint(path, 'gpt')
     if 'gpt_config' in ck:
         if which not in ck: raise ValueError(f"{path} has no {which!r} weights (it has {[k for k in ('ema', 'model') if k in ck]})")

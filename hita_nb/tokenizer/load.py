@@ -6,6 +6,7 @@
 from __future__ import annotations
 from pathlib import Path
 from ..core import load_checkpoint, official_state_dict
+from ..hub import resolve
 from ..config import TokenizerConfig
 from .semantic import SemanticEncoder, AttributeSemantic
 from .model import HitaTokenizer
@@ -26,6 +27,7 @@ def build_tokenizer(tcfg: TokenizerConfig, semantic_weights: str = '') -> HitaTo
 
 def load_tokenizer(path: str | Path, which: str = 'ema', semantic_weights: str = '', device='cpu') -> HitaTokenizer:
     "An eval-mode tokenizer from our checkpoint (`which` = 'ema' or 'model') or an official one (its `ema`)."
+    path = resolve(path)   # a local file, a released name ('hita-v', 'hita-u') or an hf:// path
     ck = load_checkpoint(path, 'tokenizer')
     if 'tokenizer_config' in ck:
         tok = build_tokenizer(TokenizerConfig.from_dict(ck['tokenizer_config']), semantic_weights)

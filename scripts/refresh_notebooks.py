@@ -36,7 +36,7 @@ def refresh(path: Path, max_output_kb: int) -> float:
         sh.run("import matplotlib as _m; _m.rcParams.update({'figure.dpi': 72, 'savefig.dpi': 72})")
         sh.run_all(nb, exc_stop=True, preproc=_skip)
     except Exception:
-        sys.stderr.write(sh.prettytb(fname=path) + '\n'); raise SystemExit(f'{path.name} failed: left unchanged')
+        sys.stderr.write(sh.prettytb(fname=path) + '\n'); raise RuntimeError(f'{path.name} failed: left unchanged')
     finally: os.chdir(cwd)
     for c in nb.cells:
         if c.cell_type == 'code':
@@ -56,11 +56,13 @@ def main(argv=None):
     p.add_argument('--check', action='store_true', help='run nothing: only check the sizes')
     p.add_argument('--max-kb', type=int, default=800, help='largest allowed notebook file')
     p.add_argument('--max-output-kb', type=int, default=150, help='largest single output kept')
+    p.add_argument('--jobs', type=int, default=2, help='notebooks run at the same time, each in its own process')
     a = p.parse_args(argv)
     nbs = [Path(n).resolve() for n in a.notebooks] or sorted(p for p in (ROOT / 'nbs').glob('*.ipynb') if not p.name.startswith('_'))
     if not a.check:
-        for n in nbs:
-            print(f'{n.name} ...', end=' ', flush=True); print(f'{refresh(n, a.max_output_kb):.0f} s', flush=True)
+        from concurrent.futures import ProcessPoolExecutor
+        with ProcessPoolExecutor(a.jobs) as ex:
+            for n, t in zip(nbs, ex.map(refresh, nbs, [a.max_output_kb] * len(nbs))): print(f'{n.name}: {t:.0f} s', flush=True)
         subprocess.run(['nbdev_clean'], cwd=ROOT, check=True)
     big = check_sizes(nbs, a.max_kb)
     if big: raise SystemExit('over the size limit: ' + ', '.join(big))

@@ -127,6 +127,8 @@ TOKENIZER_PRESETS = {
 }
 # the miniature that shows Hita working (notebook 80): the tiny size with our options that stop the holistic collapse
 TOKENIZER_PRESETS['tiny_holistic'] = {**TOKENIZER_PRESETS['tiny'], **dict(holistic_restart_every=20, patch_codebook_size=4)}
+# the recipe whose swaps carry the reference's palette given about 1200 steps (notebook 80): warm-up, restarts, half the patch inputs recoloured
+TOKENIZER_PRESETS['tiny_style'] = {**TOKENIZER_PRESETS['tiny'], **dict(holistic_warmup=80, holistic_restart_every=20, patch_recolour=0.5)}
 
 # %% ../nbs/01_config.ipynb #9a540bff
 def find_multiple(n: int, k: int) -> int:

@@ -28,7 +28,7 @@ __all__ = ['TINY_RECIPE', 'EPILOG', 'TokTrainConfig', 'build_loss', 'build_datas
 @dataclass
 class TokTrainConfig:
     "Settings of a tokenizer training run (each one is a command-line flag)."
-    preset: str = arg('tiny', 'tokenizer size (tiny_holistic: the miniature recipe of notebook 80)', choices=['tiny', 'tiny_holistic', 'hita_v', 'hita_u'])
+    preset: str = arg('tiny', 'tokenizer size (tiny_holistic, tiny_style: the miniature recipes of notebook 80)', choices=['tiny', 'tiny_holistic', 'tiny_style', 'hita_v', 'hita_u'])
     data: str = arg('shapes', "'shapes' (the embedded dataset, no download) or an image folder root/<class>/<image>")
     val_data: str = arg('', 'held-out image folder for the final PSNR (with --data shapes: held-out embedded images)')
     dataset_size: int = arg(20000, 'number of embedded training images (--data shapes)')

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json, time
 from pathlib import Path
 from ..core import atomic_write, provenance
+from ..stats import claim_verdicts
 from ..data.datasets import ShapeStyles, HELD_OUT_SEED
 from ..data.attributes import load_or_train_classifier
 from ..tokenizer.train import TokTrainConfig, train_tokenizer
@@ -129,12 +130,8 @@ def plot_variants(res: dict, names, keys, titles: dict | None = None, labels: di
     return fig
 
 def claim_verdict(res: dict, better: str, worse: str, key: str, higher_is_better: bool = True) -> str:
-    "'reproduced' if every seed of `better` beats every seed of `worse` on `key`; 'not reproduced' if the reverse; else 'inconclusive'."
-    a = [_get(r, key) for r in res['runs'] if r['variant'] == better]
-    b = [_get(r, key) for r in res['runs'] if r['variant'] == worse]
-    if not a or not b or None in a or None in b: return 'not measurable'
-    if not higher_is_better: a, b = [-x for x in a], [-x for x in b]
-    return 'reproduced' if min(a) > max(b) else 'not reproduced' if max(a) < min(b) else 'inconclusive'
+    "The paired verdict of one claim (notebook 08, no correction): reproduced, reversed, no effect, inconclusive or not measurable."
+    return claim_verdicts(res, [('', better, worse, key, higher_is_better)])[0]['verdict']
 
 # %% ../../nbs/90_ablation_k.ipynb #a2829734
 def k_ablation(out: str | Path, ks=(0, 1, 2, 4), seeds=(0, 1), steps: int = 400, images: int = 8000, eval_images: int = 500,

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/80_holistic_collapse.ipynb #710e5c9e
 from __future__ import annotations
-import json, math, time, hashlib
+import json, time, hashlib
 from pathlib import Path
 import torch
 import torch.nn.functional as F
@@ -18,8 +18,8 @@ from ..apps.style import score_style_transfer
 
 # %% auto #0
 __all__ = ['COLLAPSE_VARIANTS', 'METRICS', 'holistic_spread', 'collapse_scores', 'recon_attributes', 'collapse_run',
-           'collapse_study', 'paired_effect', 'get', 'runs_of', 'compare', 'summary_table', 'plot_collapse',
-           'plot_curves', 'verdict_table']
+           'collapse_study', 'get', 'runs_of', 'compare', 'summary_table', 'plot_collapse', 'plot_curves',
+           'verdict_table']
 
 # %% ../../nbs/80_holistic_collapse.ipynb #a0c35714
 @torch.no_grad()
@@ -120,23 +120,8 @@ def collapse_study(out, variants: dict, seeds=(0, 1, 2), steps: int = 400, track
                 eval_images=eval_images, probe_images=probe_images, held_out_seed=HELD_OUT_SEED, seeds=list(seeds), runs=runs)
 
 # %% ../../nbs/80_holistic_collapse.ipynb #2240b040
-def paired_effect(a, b, margin: float, higher_is_better: bool = True, level: float = 0.95) -> dict:
-    "Mean of the paired differences a_i - b_i with a t-interval, and a verdict against the margin."
-    import numpy as np
-    from scipy import stats
-    d = np.asarray(a, float) - np.asarray(b, float)
-    if len(d) < 2: raise ValueError(f'a paired comparison needs at least 2 pairs, got {len(d)}')
-    if not higher_is_better: d = -d
-    m, se = d.mean(), d.std(ddof=1) / math.sqrt(len(d))
-    h = stats.t.ppf(0.5 + level / 2, len(d) - 1) * se
-    lo, hi = m - h, m + h
-    if lo > 0 and m > margin: v = 'better'
-    elif hi < 0 and m < -margin: v = 'worse'
-    elif -margin < lo and hi < margin: v = 'no effect'
-    else: v = 'inconclusive'
-    sign = 1 if higher_is_better else -1
-    return dict(mean=float(sign * m), lo=float(sign * (lo if sign > 0 else hi)), hi=float(sign * (hi if sign > 0 else lo)),
-                n=len(d), margin=margin, verdict=v)
+from ..stats import paired_effect   # notebook 08: the paired t-interval, margin and verdict
+
 
 # %% ../../nbs/80_holistic_collapse.ipynb #07197916
 METRICS = {  # key in a run's results -> (label, margin); all higher-is-better

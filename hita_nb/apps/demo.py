@@ -100,7 +100,7 @@ class DemoConfig:
     quick: bool = arg(False, 'a one-minute smoke run (tests); its scores mean nothing')
     seed: int = arg(0, 'seed of the training data and the models')
     preset: str = arg('tiny_holistic', "tokenizer preset: 'tiny_holistic' (the 10-minute recipe of notebook 80), 'tiny_style' "
-                      "(notebook 80's recipe for style transfer; give it --tok-steps 1200, about 25 minutes) or 'tiny' (the faithful miniature)",
+                      "(notebook 80's recipe for style transfer; give it --tok-steps 1200; its tokenizer alone trained for 29 minutes on one core in notebook 80) or 'tiny' (the faithful miniature)",
                       choices=['tiny_holistic', 'tiny_style', 'tiny'])
     images: int = arg(8000, 'embedded training images')
     tok_steps: int = arg(400, 'tokenizer training steps (batch 32)')

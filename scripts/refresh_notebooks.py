@@ -57,12 +57,16 @@ def main(argv=None):
     p.add_argument('--max-kb', type=int, default=800, help='largest allowed notebook file')
     p.add_argument('--max-output-kb', type=int, default=150, help='largest single output kept')
     p.add_argument('--jobs', type=int, default=2, help='notebooks run at the same time, each in its own process')
+    p.add_argument('--one', action='store_true', help=argparse.SUPPRESS)   # internal: run one notebook in this process
     a = p.parse_args(argv)
     nbs = [Path(n).resolve() for n in a.notebooks] or sorted(p for p in (ROOT / 'nbs').glob('*.ipynb') if not p.name.startswith('_'))
     if not a.check:
-        from concurrent.futures import ProcessPoolExecutor
-        with ProcessPoolExecutor(a.jobs) as ex:
-            for n, t in zip(nbs, ex.map(refresh, nbs, [a.max_output_kb] * len(nbs))): print(f'{n.name}: {t:.0f} s', flush=True)
+        if a.one: print(f'{nbs[0].name}: {refresh(nbs[0], a.max_output_kb):.0f} s', flush=True); return
+        from concurrent.futures import ThreadPoolExecutor   # each notebook in a fresh process: IPython takes over __main__
+        run = lambda n: subprocess.run([sys.executable, __file__, '--one', '--max-output-kb', str(a.max_output_kb), str(n)])
+        with ThreadPoolExecutor(a.jobs) as ex: codes = list(ex.map(run, nbs))
+        failed = [n.name for n, r in zip(nbs, codes) if r.returncode]
+        if failed: raise SystemExit(f'failed (left unchanged): {failed}')
         subprocess.run(['nbdev_clean'], cwd=ROOT, check=True)
     big = check_sizes(nbs, a.max_kb)
     if big: raise SystemExit('over the size limit: ' + ', '.join(big))

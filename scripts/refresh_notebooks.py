@@ -63,7 +63,8 @@ def main(argv=None):
     if not a.check:
         if a.one: print(f'{nbs[0].name}: {refresh(nbs[0], a.max_output_kb):.0f} s', flush=True); return
         from concurrent.futures import ThreadPoolExecutor   # each notebook in a fresh process: IPython takes over __main__
-        run = lambda n: subprocess.run([sys.executable, __file__, '--one', '--max-output-kb', str(a.max_output_kb), str(n)])
+        env = {**os.environ, 'HITA_NB_PROGRESS': os.environ.get('HITA_NB_PROGRESS', 'lines')}   # progress as a few lines, not a redrawn bar
+        run = lambda n: subprocess.run([sys.executable, __file__, '--one', '--max-output-kb', str(a.max_output_kb), str(n)], env=env)
         with ThreadPoolExecutor(a.jobs) as ex: codes = list(ex.map(run, nbs))
         failed = [n.name for n, r in zip(nbs, codes) if r.returncode]
         if failed: raise SystemExit(f'failed (left unchanged): {failed}')

@@ -5,7 +5,7 @@ then clean them with nbdev_clean (which keeps outputs) and check each file's siz
     python scripts/refresh_notebooks.py nbs/16_tokenizer.ipynb nbs/80_holistic_collapse.ipynb
     python scripts/refresh_notebooks.py --check               # run nothing: only the size check
 
-Cells flagged `#| slow` or `#| eval: false` are skipped, as by `nbdev_test`; their old outputs are dropped. Figures
+Cells flagged `#| slow`, `#| cuda`, `#| weights` or `#| eval: false` are skipped, as by `nbdev_test`; their old outputs are dropped. Figures
 are stored as PNG at 72 dpi (not retina), and any single output larger than --max-output-kb is replaced by a one-line
 note, so a notebook stays well under --max-kb. A notebook that raises stops the run with its traceback, and the file is
 left as it was. Takes about as long as the test suite (10-15 minutes for all notebooks on 2 cores).
@@ -16,10 +16,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 def _skip(cell) -> bool:
-    "True for cells nbdev_test would not run: markdown, `#| slow`, `#| eval: false`, an nbdev_export call."
+    "True for cells nbdev_test would not run: markdown, `#| slow`, `#| cuda`, `#| weights`, `#| eval: false`, an nbdev_export call."
     if cell.cell_type != 'code': return True
     head = [l.strip().replace(' ', '') for l in cell.source.splitlines() if l.strip().startswith('#|')]
-    return any(h.startswith('#|slow') or h.lower().startswith('#|eval:false') for h in head) or 'nbdev_export' + '(' in cell.source
+    return any(h in ('#|slow', '#|cuda', '#|weights') or h.lower().startswith('#|eval:false') for h in head) or 'nbdev_export' + '(' in cell.source
 
 def _size(o) -> int: return len(json.dumps(o))
 

@@ -167,7 +167,7 @@ def run_demo(c: DemoConfig, progress: bool = True) -> dict:
                    training=dict(tokenizer_steps=c.tok_steps, gpt_steps=c.gpt_steps, images=c.images,
                                  gpt_final_losses={k: gs['final'][k] for k in ('holistic', 'patch')} if gs['final'] else None),
                    minutes=dict(**times, total=round((time.time() - t0) / 60, 2)), quick=c.quick,
-                   threads=torch.get_num_threads(), held_out_seed=HELD_OUT_SEED, preset=c.preset, seed=c.seed,
+                   held_out_seed=HELD_OUT_SEED, preset=c.preset, seed=c.seed,   # threads: in the provenance
                    tokenizer_config=tok.cfg.to_dict(), **provenance(seeds=c.seed))
     atomic_write(out / 'metrics.json', lambda f: f.write(json.dumps(metrics, indent=1).encode()))
     write_report(out, metrics, {'Reconstruction: held-out originals (top) and their reconstructions (bottom)': 'reconstruction.png',

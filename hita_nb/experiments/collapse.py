@@ -74,6 +74,14 @@ COLLAPSE_VARIANTS = {
     'warm80_restart20_recolour0.5': dict(holistic_warmup=80, holistic_restart_every=20, patch_recolour=0.5),
     'warm80_restart20_recolour1': dict(holistic_warmup=80, holistic_restart_every=20, patch_recolour=1.0),
 }
+# the demo's budget: tiny_style trained on as many images as 400 steps of batch 32, spent differently
+_STYLE = dict(holistic_warmup=80, holistic_restart_every=20, patch_recolour=0.5)
+COLLAPSE_VARIANTS.update({
+    'style_lr2e-3': dict(_STYLE, train=dict(lr=2e-3)),
+    'style_b16': dict(_STYLE, train=dict(batch=16, steps=800)),
+    'style_b16_lr2e-3': dict(_STYLE, train=dict(batch=16, steps=800, lr=2e-3)),
+    'style_b8': dict(_STYLE, train=dict(batch=8, steps=1200)),
+})
 
 # %% ../../nbs/80_holistic_collapse.ipynb #a678bce2
 def _code_digest() -> str:
@@ -92,14 +100,19 @@ def collapse_run(out: Path, name: str, overrides: dict, seed: int, net, held, pr
     rd = Path(out) / f'{name}_seed{seed}'; rf = rd / 'result.json'
     if rf.exists(): return json.loads(rf.read_text())
     t0 = time.time()
+    train = overrides.get('train', {})   # a variant may change the training too: {'batch': 16, 'lr': 2e-3, 'steps': 800}
+    if set(train) - {'batch', 'lr', 'steps'}: raise ValueError(f'unknown training settings {sorted(set(train) - {"batch", "lr", "steps"})}')
+    batch, lr, steps = train.get('batch', batch), train.get('lr', lr), train.get('steps', steps)
+    track = tuple(s for s in track if s < steps)
+    tok_overrides = {k: v for k, v in overrides.items() if k != 'train'}
     c = TokTrainConfig(preset='tiny', dataset_size=images, global_batch=batch, steps=steps, lr=lr, warmup_epochs=0.05,
                        perceptual_weight=0.0, disc='none', ema_decay=0.99, log_every=25, sample_every=10**9,
                        ckpt_every=min(track) if track else steps, keep=100, eval_images=16, seed=seed, out=str(rd), device='cpu')
-    train_tokenizer(c, progress=progress, overrides=overrides)
+    train_tokenizer(c, progress=progress, overrides=tok_overrides)
     train_min = (time.time() - t0) / 60
     curve = {s: collapse_scores(load_tokenizer(rd / 'checkpoints' / f'step_{s:07d}.pt'), net, held, probe_train, style_pairs)
              for s in sorted(set(track) | {steps})}
-    r = dict(variant=name, overrides=overrides, seed=seed, steps=steps, curve=curve, final=curve[steps], train_minutes=train_min,
+    r = dict(variant=name, overrides=overrides, seed=seed, steps=steps, batch=batch, lr=lr, curve=curve, final=curve[steps], train_minutes=train_min,
              minutes=(time.time() - t0) / 60, code_digest=_code_digest(), **provenance(seeds=seed))
     atomic_write(rf, lambda f: f.write(json.dumps(r, indent=1).encode()))
     for f in (rd / 'checkpoints').glob('step_*.pt'):     # keep the final checkpoint only

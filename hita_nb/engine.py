@@ -14,9 +14,10 @@ import torch.distributed as dist
 from .core import atomic_save, safe_load, load_checkpoint
 
 # %% auto #0
-__all__ = ['DistEnv', 'init_distributed', 'cleanup_distributed', 'all_reduce_mean', 'global_batch_indices', 'rank_chunk',
-           'StepData', 'step_loader', 'EMA', 'rng_state', 'set_rng_state', 'Checkpointer', 'JSONLog', 'NonFiniteLoss',
-           'check_finite', 'warmup_lr', 'set_lr', 'decay_groups', 'progress_mode', 'Progress', 'Timer']
+__all__ = ['OPTIMIZER_IMPLS', 'DistEnv', 'init_distributed', 'cleanup_distributed', 'all_reduce_mean', 'global_batch_indices',
+           'rank_chunk', 'StepData', 'step_loader', 'EMA', 'make_optimizer', 'load_optimizer_state', 'rng_state',
+           'set_rng_state', 'Checkpointer', 'JSONLog', 'NonFiniteLoss', 'check_finite', 'warmup_lr', 'set_lr',
+           'decay_groups', 'progress_mode', 'Progress', 'Timer']
 
 # %% ../nbs/02_engine.ipynb #5bfacbaf
 @dataclass
@@ -110,12 +111,35 @@ class EMA:
     def update(self, model: nn.Module, decay: float | None = None):
         d = self.decay if decay is None else decay
         src = dict(model.named_parameters())
-        for k, p in self.model.named_parameters(): p.lerp_(src[k].detach().to(p.dtype), 1 - d)
+        dst = [p for _, p in self.model.named_parameters()]
+        new = [src[k].detach().to(p.dtype) for k, p in self.model.named_parameters()]
+        if dst: torch._foreach_lerp_(dst, new, 1 - d)
         srcb = dict(model.named_buffers())
         for k, b in self.model.named_buffers(): b.copy_(srcb[k])
 
     def state_dict(self): return self.model.state_dict()
     def load_state_dict(self, sd): self.model.load_state_dict(sd)
+
+# %% ../nbs/02_engine.ipynb #cea8028d
+OPTIMIZER_IMPLS = ('auto', 'fused', 'foreach', 'loop')
+
+def make_optimizer(params, kind: str = 'adam', impl: str = 'auto', **kw) -> torch.optim.Optimizer:
+    "Adam or AdamW (`kind`) over `params` (tensors or groups), with the implementation `impl`: auto = fused where supported."
+    if impl not in OPTIMIZER_IMPLS: raise ValueError(f'optimizer implementation {impl!r}: choose one of {OPTIMIZER_IMPLS}')
+    cls = {'adam': torch.optim.Adam, 'adamw': torch.optim.AdamW}[kind]
+    groups = list(params)
+    tensors = [q for g in groups for q in (g['params'] if isinstance(g, dict) else [g])]
+    if impl == 'auto':
+        ok = all(q.device.type in ('cpu', 'cuda') and q.dtype in (torch.float32, torch.float16, torch.bfloat16) for q in tensors)
+        impl = 'fused' if ok else 'foreach'
+    flags = dict(fused=dict(fused=True), foreach=dict(foreach=True), loop=dict(foreach=False))[impl]
+    return cls(groups, **kw, **flags)
+
+def load_optimizer_state(opt: torch.optim.Optimizer, sd: dict):
+    "`opt.load_state_dict(sd)`, keeping `opt`'s own implementation (a checkpoint saved with another one would switch it back)."
+    keep = [{k: g.get(k) for k in ('fused', 'foreach')} for g in opt.param_groups]
+    opt.load_state_dict(sd)
+    for g, k in zip(opt.param_groups, keep): g.update(k)
 
 # %% ../nbs/02_engine.ipynb #16f797f9
 def rng_state() -> dict:

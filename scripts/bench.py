@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""Roofline benchmark: how close sampling and tokenizing come to what this machine can do.
+"""Roofline benchmark: how close sampling and tokenizing come to what this machine can do (training: --train, see
+scripts/bench_train.py).
 
 It measures the machine (fp32 and bf16 matmul rate, memory bandwidth: the best of 5 runs, measured again before every
 round of every workload, because on a shared machine they drift), computes for every workload a floor (the time its
@@ -235,6 +236,13 @@ def main():
     p.add_argument('--repeat', type=int, default=3); p.add_argument('--no-tokenizer', action='store_true')
     p.add_argument('--no-gpt', action='store_true', help='skip the GPT workloads')
     p.add_argument('--json', default='', help='also write the results here')
+    p.add_argument('--train', action='store_true', help='the training benchmark instead (scripts/bench_train.py; its flags follow --train)')
+    import sys
+    if '--train' in sys.argv[1:]:
+        import importlib.util, pathlib
+        spec = importlib.util.spec_from_file_location('bench_train', pathlib.Path(__file__).with_name('bench_train.py'))
+        mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
+        return mod.main([x for x in sys.argv[1:] if x != '--train'])
     a = p.parse_args()
     dev = torch.device(a.device)
     res = dict(device=str(dev), cpu=platform.processor() or platform.machine(), threads=torch.get_num_threads(), torch=torch.__version__,

@@ -14,7 +14,8 @@ from ..core import set_seed, autocast, save_png, atomic_write, checkpoint_tag, p
 from ..config import GPTConfig, GPT_PRESETS, arg, make_parser
 from ..data.datasets import skipped_images, ShapeStyles, ImageFolder
 from ..engine import (init_distributed, cleanup_distributed, all_reduce_mean, step_loader, EMA, Checkpointer, JSONLog,
-                            check_finite, decay_groups, set_lr, Progress, Timer, rng_state, set_rng_state)
+                            check_finite, decay_groups, set_lr, Progress, Timer, rng_state, set_rng_state,
+                            make_optimizer, load_optimizer_state)
 from ..tokenizer.load import load_tokenizer
 from .model import HitaGPT
 from .generate import generate
@@ -43,6 +44,7 @@ class GPTTrainConfig:
     beta1: float = arg(0.9, 'AdamW beta1')
     beta2: float = arg(0.95, 'AdamW beta2')
     clip: float = arg(1.0, 'gradient clipping max-norm')
+    optimizer_impl: str = arg('auto', "AdamW's implementation: auto = fused where PyTorch has one (the same update within rounding)", choices=['auto', 'fused', 'foreach', 'loop'])
     ema_decay: float = arg(0.9999, 'EMA decay (the EMA weights are what sampling loads)')
     class_dropout: float = arg(0.1, 'probability of replacing the label by the null class')
     token_dropout: float = arg(0.1, 'dropout on the token embeddings')
@@ -130,10 +132,10 @@ def train_gpt(c: GPTTrainConfig, progress: bool = True,
     set_seed(c.seed)
     model = HitaGPT(gcfg).to(dev).train()
     ema = EMA(model, c.ema_decay)
-    opt = torch.optim.AdamW(decay_groups(model, c.weight_decay), lr=c.lr, betas=(c.beta1, c.beta2), fused=dev.type == 'cuda')
+    opt = make_optimizer(decay_groups(model, c.weight_decay), 'adamw', c.optimizer_impl, lr=c.lr, betas=(c.beta1, c.beta2))
     start = 0
     if state:
-        model.load_state_dict(state['model']); ema.load_state_dict(state['ema']); opt.load_state_dict(state['optimizer'])
+        model.load_state_dict(state['model']); ema.load_state_dict(state['ema']); load_optimizer_state(opt, state['optimizer'])
         start = state['step']; set_rng_state(state['rng'])
         set_lr(opt, c.lr)   # the flag wins over the learning rate stored in the optimiser state
     net = DDP(model, device_ids=[dev.index] if dev.type == 'cuda' else None) if env.distributed else model

@@ -14,7 +14,8 @@ from ..core import set_seed, autocast, save_png, psnr, atomic_write, checkpoint_
 from ..config import TokenizerConfig, arg, make_parser
 from ..data.datasets import skipped_images, ShapeStyles, ImageFolder, HELD_OUT_SEED
 from ..engine import (DistEnv, init_distributed, cleanup_distributed, all_reduce_mean, step_loader, EMA, Checkpointer,
-                            JSONLog, check_finite, warmup_lr, set_lr, Progress, Timer, rng_state, set_rng_state)
+                            JSONLog, check_finite, warmup_lr, set_lr, Progress, Timer, rng_state, set_rng_state,
+                            make_optimizer, load_optimizer_state)
 from .model import HitaTokenizer
 from .quantizer import CodeUsage
 from .losses import TokenizerLoss, LPIPS, PatchGAN, DinoDisc
@@ -42,6 +43,7 @@ class TokTrainConfig:
     beta2: float = arg(0.95, 'Adam beta2')
     warmup_epochs: float = arg(4.0, 'linear warm-up from 1e-7 (then constant: the official cosine has lr_min = lr)')
     clip: float = arg(1.0, 'gradient clipping max-norm (tokenizer and discriminator)')
+    optimizer_impl: str = arg('auto', "Adam's implementation: auto = fused where PyTorch has one (the same update within rounding)", choices=['auto', 'fused', 'foreach', 'loop'])
     ema_decay: float = arg(0.9999, 'EMA decay (the EMA weights are what downstream code loads)')
     precision: str = arg('bf16', 'bf16: autocast on CUDA (CPU always runs fp32); fp32: no autocast', choices=['bf16', 'fp32'])
     rec_loss: str = arg('l2', 'pixel loss', choices=['l1', 'l2'])
@@ -135,13 +137,13 @@ def train_tokenizer(c: TokTrainConfig, dataset=None, progress: bool = True,
     model = build_tokenizer(tcfg, c.semantic_weights).to(dev).train()
     crit = build_loss(c, c.preset if not state else state['train_config']['preset']).to(dev).train()
     ema = EMA(model, c.ema_decay)
-    opt = torch.optim.Adam(model.parameters(), lr=c.lr, betas=(c.beta1, c.beta2))
+    opt = make_optimizer(model.parameters(), 'adam', c.optimizer_impl, lr=c.lr, betas=(c.beta1, c.beta2))
     disc = crit.disc
-    opt_d = torch.optim.Adam(disc.parameters(), lr=c.lr, betas=(c.beta1, c.beta2)) if disc is not None else None
+    opt_d = make_optimizer(disc.parameters(), 'adam', c.optimizer_impl, lr=c.lr, betas=(c.beta1, c.beta2)) if disc is not None else None
     start = 0
     if state:
-        model.load_state_dict(state['model']); ema.load_state_dict(state['ema']); opt.load_state_dict(state['optimizer'])
-        if disc is not None: disc.load_state_dict(state['discriminator']); opt_d.load_state_dict(state['optimizer_disc'])
+        model.load_state_dict(state['model']); ema.load_state_dict(state['ema']); load_optimizer_state(opt, state['optimizer'])
+        if disc is not None: disc.load_state_dict(state['discriminator']); load_optimizer_state(opt_d, state['optimizer_disc'])
         start = state['step']; set_rng_state(state['rng'])
         if opt_d is not None: set_lr(opt_d, c.lr)   # the flag wins over the stored rate (the generator's is set every step)
     gen = DDP(model, device_ids=[dev.index] if dev.type == 'cuda' else None) if env.distributed else model

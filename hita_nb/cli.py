@@ -61,6 +61,8 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser('readme', help='write README.md from nbs/index.ipynb (--check: fail if it is stale)')
     s.add_argument('--check', action='store_true'); s.add_argument('--nb', default='nbs/index.ipynb'); s.add_argument('--out', default='README.md')
     sub.add_parser('demo', add_help=False, help='train a tiny Hita on this machine and write a report (hita_nb demo --help)')
+    from hita_nb.apps.commands import add_commands   # sample, reconstruct, style, inpaint (notebook 62)
+    p.commands = add_commands(sub)
     return p
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,7 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ['demo']:   # the demo has its own flags (notebook 60)
         from hita_nb.apps.demo import main as demo_main
         demo_main(argv[1:]); return 0
-    a = _parser().parse_args(argv)
+    parser = _parser(); a = parser.parse_args(argv)
+    if a.cmd in parser.commands:
+        from hita_nb.apps.commands import run_command
+        return run_command(parser.commands[a.cmd], a)
     if a.cmd == 'preview':
         print(f'wrote {preview(a.out, a.n, a.size, a.seed)}'); return 0
     if a.cmd == 'readme':

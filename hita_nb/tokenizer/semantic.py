@@ -85,7 +85,7 @@ def _load(self: SemanticEncoder, weights, official_file, arch) -> str:
         self.model.load_state_dict(m.state_dict()); return f'timm:{arch}'
     except Exception as e:
         where = ', '.join(str(f) for f in _candidates(official_file)) or '(no official file for this model)'
-        raise RuntimeError(
+        raise FileNotFoundError(   # a missing file: the commands of notebook 62 print it as one line
             f'No pretrained weights for the semantic encoder {self.name!r} ({arch}). Looked for {where}, then timm '
             f'(failed: {type(e).__name__}). Fix: download {official_file or arch} and pass its path as weights=..., '
             f'or put it in $HITA_WEIGHTS; or, knowingly, use weights="random" (not pretrained) or a tokenizer '

@@ -24,7 +24,8 @@ from .style import style_transfer, score_style_transfer
 from .inpainting import mask_lower, inpaint, score_inpainting
 
 # %% auto #0
-__all__ = ['TARGETS', 'PANELS', 'score_rows', 'write_report', 'overview', 'DemoConfig', 'run_demo', 'run_real_images', 'main']
+__all__ = ['TARGETS', 'PANELS', 'DEMO_RECIPES', 'score_rows', 'write_report', 'overview', 'DemoConfig', 'run_demo',
+           'run_real_images', 'main']
 
 # %% ../../nbs/65_demo.ipynb #a1b2c3d1
 TARGETS = [  # (label, key in metrics.json, chance, target): the targets of the holistic-token miniature (notebook 80)
@@ -99,11 +100,12 @@ class DemoConfig:
     out: str = arg('hita_demo', 'output folder (report.html, metrics.json, PNG grids, checkpoints)')
     quick: bool = arg(False, 'a one-minute smoke run (tests); its scores mean nothing')
     seed: int = arg(0, 'seed of the training data and the models')
-    preset: str = arg('tiny_holistic', "tokenizer preset: 'tiny_holistic' (the 10-minute recipe of notebook 80), 'tiny_style' "
-                      "(notebook 80's recipe for style transfer; give it --tok-steps 1200; its tokenizer alone trained for 29 minutes on one core in notebook 80) or 'tiny' (the faithful miniature)",
-                      choices=['tiny_holistic', 'tiny_style', 'tiny'])
+    preset: str = arg('tiny_style', "tokenizer preset: 'tiny_style' (notebook 80's recipe for style transfer, at the demo's budget), "
+                      "'tiny_holistic' (the earlier recipe: restarts and a 4-code patch codebook) or 'tiny' (the faithful miniature)",
+                      choices=['tiny_style', 'tiny_holistic', 'tiny'])
     images: int = arg(8000, 'embedded training images')
-    tok_steps: int = arg(400, 'tokenizer training steps (batch 32)')
+    tok_steps: int = arg(0, "tokenizer training steps; 0 = the preset's recipe (DEMO_RECIPES: 800 for tiny_style, 400 for the others)")
+    tok_batch: int = arg(0, "tokenizer batch; 0 = the preset's recipe (16 for tiny_style, 32 for the others)")
     gpt_steps: int = arg(600, 'GPT training steps (batch 32)')
     classifier_steps: int = arg(400, 'attribute classifier training steps (batch 64)')
     cfg_scale: float = arg(3.0, 'classifier-free guidance of the class-conditional samples')
@@ -112,8 +114,16 @@ class DemoConfig:
     semantic_weights: str = arg('', 'DINOv2 weights for official tokenizers')
     photos: str = arg('', 'image folder for the real-image mode (default: the photos bundled with scikit-image)')
 
+# the tokenizer's steps and batch per preset: the same images seen (12,800) and about the same minutes, spent as
+# notebook 80 measured best for each (tiny_style: batch 16 for 800 steps)
+DEMO_RECIPES = {'tiny_style': dict(tok_steps=800, tok_batch=16), 'tiny_holistic': dict(tok_steps=400, tok_batch=32),
+                'tiny': dict(tok_steps=400, tok_batch=32)}
+
 def _quick(c: DemoConfig) -> DemoConfig:
-    return dataclasses.replace(c, images=256, tok_steps=12, gpt_steps=12, classifier_steps=15) if c.quick else c
+    "The preset's recipe where a setting is 0; the smoke-test sizes with --quick."
+    r = DEMO_RECIPES[c.preset]
+    c = dataclasses.replace(c, tok_steps=c.tok_steps or r['tok_steps'], tok_batch=c.tok_batch or r['tok_batch'])
+    return dataclasses.replace(c, images=256, tok_steps=12, tok_batch=8, gpt_steps=12, classifier_steps=15) if c.quick else c
 
 
 def run_demo(c: DemoConfig, progress: bool = True) -> dict:
@@ -127,11 +137,11 @@ def run_demo(c: DemoConfig, progress: bool = True) -> dict:
     say('1/5 attribute classifier (the judge of every score)')
     net = load_or_train_classifier(out, 32, steps=c.classifier_steps, progress=progress); lap('classifier')
     say('2/5 tiny Hita tokenizer')
-    tc = TokTrainConfig(preset=c.preset, dataset_size=c.images, global_batch=8 if c.quick else 32, steps=c.tok_steps, lr=1e-3,
+    tc = TokTrainConfig(preset=c.preset, dataset_size=c.images, global_batch=c.tok_batch, steps=c.tok_steps, lr=1e-3,
                         warmup_epochs=0.05, perceptual_weight=0.0, disc='none', ema_decay=0.99, log_every=25,
                         sample_every=10**9, ckpt_every=10**9, keep=1, eval_images=16 if c.quick else 500, seed=c.seed,
                         out=str(out / 'tokenizer'), device='cpu')
-    train_tokenizer(tc, progress=progress)
+    ts = train_tokenizer(tc, progress=progress)
     tok_ckpt = out / 'tokenizer/checkpoints' / f'step_{c.tok_steps:07d}.pt'
     tok = load_tokenizer(tok_ckpt, 'ema'); lap('tokenizer')
     say('3/5 codes of the training images (and their mirror images)')
@@ -164,7 +174,8 @@ def run_demo(c: DemoConfig, progress: bool = True) -> dict:
     metrics = dict(reconstruction=dict(psnr=rec['psnr'], usage_patch=rec['usage_patch'], usage_holistic=rec['usage_holistic'],
                                        images=rec['images']),
                    linear_probe_class=probe, attribute_probe=aprobe, samples=smp, style_transfer=sty, inpainting=inp, inpainting_mirror=inp_m,
-                   training=dict(tokenizer_steps=c.tok_steps, gpt_steps=c.gpt_steps, images=c.images,
+                   training=dict(tokenizer_steps=c.tok_steps, tokenizer_batch=c.tok_batch, gpt_steps=c.gpt_steps, images=c.images,
+                                 tokenizer_steps_per_s=c.tok_steps / (60 * ts['minutes']), gpt_steps_per_s=c.gpt_steps / (60 * gs['minutes']),
                                  gpt_final_losses={k: gs['final'][k] for k in ('holistic', 'patch')} if gs['final'] else None),
                    minutes=dict(**times, total=round((time.time() - t0) / 60, 2)), quick=c.quick,
                    held_out_seed=HELD_OUT_SEED, preset=c.preset, seed=c.seed,   # threads: in the provenance

@@ -82,6 +82,11 @@ class StepData(torch.utils.data.Dataset):
         step, i = key
         _reseed(self.dataset, [self.seed, step, i])
         return self.dataset[i]
+    def __getitems__(self, keys):
+        "A step's items at once (the DataLoader calls this) where the dataset can (`augmented`), else one by one: the same items."
+        if hasattr(self.dataset, 'augmented'):
+            return self.dataset.augmented([i for _, i in keys], [[self.seed, s, i] for s, i in keys])
+        return [self[k] for k in keys]
 
 class _StepSampler(torch.utils.data.Sampler):
     def __init__(self, n, global_batch, seed, env, start, stop):

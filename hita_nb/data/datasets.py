@@ -209,6 +209,14 @@ class ShapeStyles(Dataset):
         if self.train and self.rng.random() < 0.5: x = x.flip(-1)
         return x, int(y[0])
 
+    def augmented(self, idx, keys) -> list[tuple[torch.Tensor, int]]:
+        "`[self[i] for i in idx]` with the flip stream re-seeded by each key (as the step loader does), rendered in one go."
+        x, y = self.batch(idx); out = []
+        for xi, yi, k in zip(x, y.tolist(), keys):
+            self.rng = np.random.default_rng(k)
+            out.append((xi.flip(-1) if self.train and self.rng.random() < 0.5 else xi, yi))
+        return out
+
 # %% ../../nbs/03_data.ipynb #bc40ed5d
 SKIMAGE_PHOTOS = ['astronaut', 'chelsea', 'coffee', 'rocket', 'immunohistochemistry', 'hubble_deep_field']
 

@@ -16,7 +16,8 @@ from .encoder import HolisticEncoder
 from .decoder import FusionDecoder
 
 # %% auto #0
-__all__ = ['TokenizerOutput', 'HitaTokenizer', 'get_semantic', 'encode_features', 'encode', 'decode_quant', 'decode', 'recolour']
+__all__ = ['RECOLOUR_SUBSET', 'TokenizerOutput', 'HitaTokenizer', 'get_semantic', 'encode_features', 'encode', 'decode_quant',
+           'decode', 'recolour']
 
 # %% ../../nbs/16_tokenizer.ipynb #7d55db08
 @dataclass
@@ -134,24 +135,34 @@ def recolour(x: torch.Tensor, generator: torch.Generator | None = None) -> torch
     gain = (0.7 + 0.4 * torch.rand(B, 3, 1, 1, **g)).to(x.dtype); shift = (0.4 * torch.rand(B, 3, 1, 1, **g) - 0.2).to(x.dtype)
     return (y * sign * gain + shift).clamp(-1, 1)
 
-def _patch_codes(self: HitaTokenizer, x: torch.Tensor, semantic_features=None):
+def _patch_codes(self: HitaTokenizer, x: torch.Tensor, semantic_features=None,
+                 base: torch.Tensor | None = None,  # the patch features of a first pass over the same batch
+                 rows: torch.Tensor | None = None):  # (B,) bool: the images that differ from that pass; the others keep `base`
     "Straight-through patch codes and the patch VQ losses of images x (the holistic branch is computed, not quantised)."
-    patches, _ = self.encode_transformer(self.encoder(x), get_semantic(self, x, semantic_features))
+    if rows is None: patches, _ = self.encode_transformer(self.encoder(x), get_semantic(self, x, semantic_features))
+    else:   # only the changed images go through the encoder again: the others' features are the first pass's, the same values
+        i = rows.nonzero().squeeze(1)
+        sem = get_semantic(self, x[i], semantic_features[i] if semantic_features is not None else None)
+        patches = base.index_copy(0, i, self.encode_transformer(self.encoder(x[i]), sem)[0])
     qp, ip, lp = self.quantize(self.quant_conv(patches).permute(0, 2, 3, 1))
     return qp.permute(0, 3, 1, 2), ip.flatten(1), lp
 
-def _recolour_some(self: HitaTokenizer, x: torch.Tensor) -> torch.Tensor | None:
-    "x with each image recoloured with probability `cfg.patch_recolour`; None when no image is (or while the holistic quantiser warms up)."
+def _recolour_some(self: HitaTokenizer, x: torch.Tensor):
+    "(x with each image recoloured with probability `cfg.patch_recolour`, the (B,) mask of those); None when no image is (or while the holistic quantiser warms up)."
     q = self.slot_quantize
     if q.warmup and int(q.warmup_step) <= q.warmup: return None
     m = torch.rand(len(x), device=x.device) < float(self.cfg.patch_recolour)
-    return torch.where(m[:, None, None, None], recolour(x), x) if m.any() else None
+    return (torch.where(m[:, None, None, None], recolour(x), x), m) if m.any() else None
+
+RECOLOUR_SUBSET = True   # re-encode only the recoloured images (False: the whole batch again, as first written; the test below compares)
 
 def _tok_forward(self: HitaTokenizer, x: torch.Tensor, semantic_features: torch.Tensor | None = None) -> TokenizerOutput:
     f = encode_features(self, x, semantic_features)
-    xr = _recolour_some(self, x) if self.training and self.cfg.patch_recolour else None
-    if xr is not None:   # our option (notebook 80): patch codes of recoloured copies
-        f['patch_quant'], f['patch_idx'], f['patch_losses'] = _patch_codes(self, xr, semantic_features)
+    r = _recolour_some(self, x) if self.training and self.cfg.patch_recolour else None
+    if r is not None:   # our option (notebook 80): patch codes of recoloured copies
+        xr, m = r
+        sub = dict(base=f['patch_features'], rows=m) if RECOLOUR_SUBSET else {}
+        f['patch_quant'], f['patch_idx'], f['patch_losses'] = _patch_codes(self, xr, semantic_features, **sub)
     if self.training: recon = decode_quant(self, f['patch_quant'], f['holistic_quant'])
     else: recon = decode(self, f['holistic_idx'], f['patch_idx'])
     out = TokenizerOutput(recon, f['holistic_idx'], f['patch_idx'])

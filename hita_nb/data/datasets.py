@@ -211,6 +211,8 @@ class ShapeStyles(Dataset):
 
     def augmented(self, idx, keys) -> list[tuple[torch.Tensor, int]]:
         "`[self[i] for i in idx]` with the flip stream re-seeded by each key (as the step loader does), rendered in one go."
+        if type(self).__getitem__ is not ShapeStyles.__getitem__:   # a subclass that changes its items: ask it item by item
+            return [(setattr(self, 'rng', np.random.default_rng(k)), self[i])[1] for i, k in zip(idx, keys)]
         x, y = self.batch(idx); out = []
         for xi, yi, k in zip(x, y.tolist(), keys):
             self.rng = np.random.default_rng(k)

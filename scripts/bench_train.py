@@ -7,14 +7,16 @@ demo's tiny GPT (4 layers, width 128, batch 32 x 72 tokens), GPT-B at batch 8 x 
 batch 2 and 336 px (pixel and semantic losses; no LPIPS or GAN, whose weights may be absent, and random DINOv2
 weights, which do not change the cost), each in fp32 and with bf16 autocast, each by two paths that alternate within
 every round:
-- plain: PyTorch's default Adam/AdamW on this device (a loop over the tensors on CPU) and an EMA updated tensor by
-  tensor, which is what the trainers did before `make_optimizer`;
+- plain: PyTorch's default Adam/AdamW on this device (a loop over the tensors on CPU), an EMA updated tensor by
+  tensor, and (tiny_style's recolouring) the whole batch encoded a second time: what the trainers did before;
 - fast: what the trainers do now (`hita_nb.engine.make_optimizer` with impl='auto': the fused kernel; the EMA as one
-  multi-tensor lerp);
+  multi-tensor lerp; only the recoloured images encoded again, `RECOLOUR_SUBSET`);
 - compiled (only with --compile): the fast path with the model's forward under `torch.compile` (the first step, which
   compiles, is reported separately as compile_s).
+The tiny tokenizer is timed after its holistic warm-up (recolouring on, as in most of the demo's steps). Data
+loading is not part of the step here (fixed inputs); the trainers' loader renders a ShapeStyles step in one call.
 FLOPs are counted by `torch.utils.flop_counter.FlopCounterMode` over one whole step (forward and backward); efficiency
-= those FLOPs at the best fp32 matmul rate measured in the run (the bf16 rows too: on a CPU without bf16 dot products
+= each path's own FLOPs at the best fp32 matmul rate measured in the run (the bf16 rows too: on a CPU without bf16 dot products
 the bf16 rate is far lower, and the fp32 rate is the one a user compares with) / the median step time.
 """
 import argparse, copy, json, statistics, time, platform
@@ -64,7 +66,11 @@ class Step:
         self.amp = autocast(torch.device('cpu'), torch.bfloat16) if dtype == 'bf16' else autocast('cpu')
 
     def __call__(self):
-        with self.amp: loss = self.loss_fn(self.fwd, *self.inputs)
+        import hita_nb.tokenizer.model as tm
+        was = tm.RECOLOUR_SUBSET; tm.RECOLOUR_SUBSET = self.path != 'plain'   # plain: the whole batch encoded again, as first written
+        try:
+            with self.amp: loss = self.loss_fn(self.fwd, *self.inputs)
+        finally: tm.RECOLOUR_SUBSET = was
         self.opt.zero_grad(set_to_none=True); loss.backward()
         nn.utils.clip_grad_norm_(self.model.parameters(), 1.0); self.opt.step()
         if self.path == 'plain': plain_ema(self.ema, self.model)
@@ -75,6 +81,7 @@ def tokenizer_workload(preset, batch, **cfg):
     tcfg = TokenizerConfig.preset(preset, **cfg)
     torch.manual_seed(0)
     model = build_tokenizer(tcfg, 'random' if tcfg.semantic != 'none' else '').train()
+    if tcfg.holistic_warmup: model.slot_quantize.warmup_step.fill_(tcfg.holistic_warmup + 1)   # time a step after the warm-up
     crit = TokenizerLoss(None, None, 'l2', True, 1.0, 0.0, 0.5, 10 ** 9, False, 1.0)
     x = torch.randn(batch, 3, tcfg.image_size, tcfg.image_size).clamp(-1, 1)
     def loss_fn(f, x): return crit.generator_loss(x, f(x), 0, model.decoder.last_layer)[0]
@@ -108,14 +115,14 @@ def count_flops(step: Step) -> float:
 
 def bench(name, dtype, paths, repeat, warmup=1):
     model, loss_fn, inputs, kind, groups, items, unit = WORKLOADS[name]()
-    steps, compile_s = {}, {}
+    steps, compile_s, flops = {}, {}, {}
     for path in paths:
         m = copy.deepcopy(model)
         steps[path] = Step(m, loss_fn, inputs, kind, path, dtype, groups)
         t = time.perf_counter()
-        for _ in range(warmup): steps[path]()
-        if path == 'compiled': compile_s[path] = time.perf_counter() - t
-    flops = count_flops(steps[paths[0]])
+        if path == 'compiled': steps[path](); compile_s[path] = time.perf_counter() - t
+        flops[path] = count_flops(steps[path])   # each path's own count (the fast one may do less work); also its warm-up
+        for _ in range(warmup - 1): steps[path]()
     times = {p: [] for p in paths}
     for _ in range(repeat):
         matmul_rate()
@@ -124,7 +131,7 @@ def bench(name, dtype, paths, repeat, warmup=1):
     rows = []
     for p in paths:
         med = statistics.median(times[p])
-        rows.append(dict(workload=name, path=p, dtype=dtype, items_per_step=items, unit=unit, gflop=flops / 1e9,
+        rows.append(dict(workload=name, path=p, dtype=dtype, items_per_step=items, unit=unit, gflop=flops[p] / 1e9,
                          median_ms=med * 1e3, min_ms=min(times[p]) * 1e3, max_ms=max(times[p]) * 1e3, runs=repeat,
                          per_s=items / med, **({'compile_s': compile_s[p]} if p in compile_s else {})))
     base = rows[0]['median_ms']
@@ -151,7 +158,7 @@ def main(argv=None):
             for r in bench(name, dt, paths, a.repeat * (4 if 'tiny' in name else 1)):
                 rows.append(r)
                 print(f"{name + ' ' + r['path']:<36} {dt:<5} {r['median_ms']:9.1f} ms ({r['min_ms']:.1f}-{r['max_ms']:.1f})  "
-                      f"{r['per_s']:9.1f} {r['unit']}/s  x{r['speedup_vs_plain']:.2f} vs plain"
+                      f"{r['per_s']:9.3g} {r['unit']}/s  x{r['speedup_vs_plain']:.2f} vs plain"
                       + (f"  compile {r['compile_s']:.0f} s" if 'compile_s' in r else ''), flush=True)
     best = max(MATMUL)
     res['matmul_fp32_best_gflops'] = best / 1e9
@@ -161,7 +168,7 @@ def main(argv=None):
     for r in rows:
         r['efficiency'] = r['gflop'] * 1e9 / best / (r['median_ms'] / 1e3)
         print(f"{r['workload']:<28} {r['path']:<9} {r['dtype']:<5} {r['gflop']:8.1f} {r['median_ms']:9.1f} "
-              f"{r['per_s']:10.1f} {r['efficiency']:5.0%} {r['speedup_vs_plain']:8.2f}")
+              f"{r['per_s']:10.3g} {r['efficiency']:5.0%} {r['speedup_vs_plain']:8.2f}")
     res['results'] = rows
     if a.json:
         with open(a.json, 'w') as f: json.dump(res, f, indent=1)

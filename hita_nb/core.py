@@ -15,7 +15,7 @@ from PIL import Image
 __all__ = ['SAFE_GLOBALS', 'CHECKPOINT_FORMAT', 'CHECKPOINT_KINDS', 'set_seed', 'default_device', 'autocast', 'count_params',
            'to_uint8', 'from_uint8', 'check_range', 'image_grid', 'atomic_write', 'atomic_save', 'save_png',
            'safe_load', 'show_images', 'psnr', 'official_state_dict', 'checkpoint_tag', 'checkpoint_kind',
-           'load_checkpoint', 'file_digest', 'provenance']
+           'load_checkpoint', 'save_safetensors', 'load_safetensors', 'file_digest', 'provenance']
 
 # %% ../nbs/00_core.ipynb #6a199317
 def set_seed(seed: int = 0,  # the seed for `random`, `numpy` and `torch`
@@ -187,7 +187,7 @@ def checkpoint_kind(ck) -> str:
 def load_checkpoint(path: str | Path, kind: str, map_location='cpu') -> dict:
     "`safe_load` a checkpoint of `kind`; anything else (not a checkpoint, another kind, a newer format) is a ValueError naming the file."
     path, want = Path(path), CHECKPOINT_KINDS[kind]
-    try: ck = safe_load(path, map_location)
+    try: ck = load_safetensors(path) if path.suffix == '.safetensors' else safe_load(path, map_location)
     except FileNotFoundError: raise
     except Exception as e:
         raise ValueError(f'{path} is not a checkpoint that can be loaded safely (expected {want}): {type(e).__name__}: {str(e)[:300]}') from e
@@ -200,6 +200,36 @@ def load_checkpoint(path: str | Path, kind: str, map_location='cpu') -> dict:
         raise ValueError(f'{path} has checkpoint format {ck["format"]}, newer than the {CHECKPOINT_FORMAT} this hita_nb reads: upgrade hita_nb')
     return ck
 
+
+# %% ../nbs/00_core.ipynb #0b9507ad
+def save_safetensors(ck: dict, path: str | Path, which: str = 'ema') -> Path:
+    "Write the `which` weights of a tokenizer or GPT checkpoint (ours or official) to `path` (.safetensors) and its config to `path`.json."
+    import json
+    from safetensors.torch import save_file
+    kind = checkpoint_kind(ck)
+    if kind not in ('tokenizer', 'gpt'): raise ValueError(f'only tokenizer and GPT checkpoints convert; this one holds {CHECKPOINT_KINDS[kind]}')
+    if which in ck and isinstance(ck[which], dict): sd = ck[which]
+    elif any(k in ck for k in ('tokenizer_config', 'gpt_config')): raise ValueError(f"this checkpoint has no {which!r} weights")
+    else: sd = official_state_dict(ck)                                  # official files: ema, else model
+    meta = {k: ck[k] for k in ('tokenizer_config', 'gpt_config') if k in ck}
+    meta.update(kind=kind, format=CHECKPOINT_FORMAT, weights=which)
+    tensors = {k: v.detach().cpu().clone().contiguous() for k, v in sd.items() if torch.is_tensor(v)}
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True); tmp = path.with_name(path.name + '.tmp')
+    save_file(tensors, str(tmp), metadata={'hita_nb': json.dumps(meta)}); os.replace(tmp, path)
+    path.with_suffix('.json').write_text(json.dumps(meta, indent=1))
+    return path
+
+def load_safetensors(path: str | Path) -> dict:
+    "A `.safetensors` file written by `save_safetensors` as a checkpoint dict ({weights: state_dict, kind, format, config})."
+    import json
+    from safetensors import safe_open
+    from safetensors.torch import load_file
+    if not Path(path).exists(): raise FileNotFoundError(f'{path}: no such file')
+    with safe_open(str(path), 'pt') as f: meta = f.metadata() or {}
+    info = json.loads(meta['hita_nb']) if 'hita_nb' in meta else {}
+    ck = {k: v for k, v in info.items() if k != 'weights'}
+    ck[info.get('weights', 'ema')] = load_file(str(path))
+    return ck
 
 # %% ../nbs/00_core.ipynb #44881652
 def _git(*args) -> str:

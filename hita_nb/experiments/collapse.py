@@ -82,6 +82,8 @@ COLLAPSE_VARIANTS.update({
     'style_b16_lr2e-3': dict(_STYLE, train=dict(batch=16, steps=800, lr=2e-3)),
     'style_b8': dict(_STYLE, train=dict(batch=8, steps=1200)),
 })
+# texture: the altered patch inputs blurred too (sigma in pixels), at the better of those budgets
+COLLAPSE_VARIANTS.update({f'style_b16_blur{s}': dict(_STYLE, patch_blur=float(s), train=dict(batch=16, steps=800)) for s in (2, 3)})
 
 # %% ../../nbs/80_holistic_collapse.ipynb #a678bce2
 def _code_digest() -> str:

@@ -5,6 +5,7 @@
 # %% ../../nbs/16_tokenizer.ipynb #49270209
 from __future__ import annotations
 from dataclasses import dataclass, field
+import math
 import torch
 from torch import nn
 import torch.nn.functional as F
@@ -17,7 +18,7 @@ from .decoder import FusionDecoder
 
 # %% auto #0
 __all__ = ['RECOLOUR_SUBSET', 'TokenizerOutput', 'HitaTokenizer', 'get_semantic', 'encode_features', 'encode', 'decode_quant',
-           'decode', 'recolour']
+           'decode', 'recolour', 'blur']
 
 # %% ../../nbs/16_tokenizer.ipynb #7d55db08
 @dataclass
@@ -135,6 +136,16 @@ def recolour(x: torch.Tensor, generator: torch.Generator | None = None) -> torch
     gain = (0.7 + 0.4 * torch.rand(B, 3, 1, 1, **g)).to(x.dtype); shift = (0.4 * torch.rand(B, 3, 1, 1, **g) - 0.2).to(x.dtype)
     return (y * sign * gain + shift).clamp(-1, 1)
 
+def blur(x: torch.Tensor, sigma: float) -> torch.Tensor:
+    "Images (B,C,H,W) under a separable Gaussian blur of `sigma` pixels (kernel radius 3 sigma, reflected borders)."
+    if sigma <= 0: return x
+    r = min(max(1, math.ceil(3 * sigma)), min(x.shape[-2:]) - 1)
+    t = torch.arange(-r, r + 1, device=x.device, dtype=x.dtype)
+    k = torch.exp(-0.5 * (t / sigma) ** 2); k = k / k.sum()
+    C = x.shape[1]
+    y = F.conv2d(F.pad(x, (r, r, 0, 0), mode='reflect'), k.view(1, 1, 1, -1).expand(C, 1, 1, -1), groups=C)
+    return F.conv2d(F.pad(y, (0, 0, r, r), mode='reflect'), k.view(1, 1, -1, 1).expand(C, 1, -1, 1), groups=C)
+
 def _patch_codes(self: HitaTokenizer, x: torch.Tensor, semantic_features=None,
                  base: torch.Tensor | None = None,  # the patch features of a first pass over the same batch
                  rows: torch.Tensor | None = None):  # (B,) bool: the images that differ from that pass; the others keep `base`
@@ -148,11 +159,12 @@ def _patch_codes(self: HitaTokenizer, x: torch.Tensor, semantic_features=None,
     return qp.permute(0, 3, 1, 2), ip.flatten(1), lp
 
 def _recolour_some(self: HitaTokenizer, x: torch.Tensor):
-    "(x with each image recoloured with probability `cfg.patch_recolour`, the (B,) mask of those); None when no image is (or while the holistic quantiser warms up)."
+    "(x with each image recoloured (and blurred, `cfg.patch_blur`) with probability `cfg.patch_recolour`, the (B,) mask of those); None when no image is (or while the holistic quantiser warms up)."
     q = self.slot_quantize
     if q.warmup and int(q.warmup_step) <= q.warmup: return None
     m = torch.rand(len(x), device=x.device) < float(self.cfg.patch_recolour)
-    return (torch.where(m[:, None, None, None], recolour(x), x), m) if m.any() else None
+    if not m.any(): return None
+    return torch.where(m[:, None, None, None], blur(recolour(x), float(self.cfg.patch_blur)), x), m
 
 RECOLOUR_SUBSET = True   # re-encode only the recoloured images (False: the whole batch again, as first written; the test below compares)
 

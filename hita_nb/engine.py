@@ -15,9 +15,9 @@ from .core import atomic_save, safe_load, load_checkpoint
 
 # %% auto #0
 __all__ = ['OPTIMIZER_IMPLS', 'DistEnv', 'init_distributed', 'cleanup_distributed', 'all_reduce_mean', 'global_batch_indices',
-           'rank_chunk', 'StepData', 'step_loader', 'EMA', 'make_optimizer', 'load_optimizer_state', 'rng_state',
-           'set_rng_state', 'Checkpointer', 'JSONLog', 'NonFiniteLoss', 'check_finite', 'warmup_lr', 'set_lr',
-           'decay_groups', 'progress_mode', 'Progress', 'Timer']
+           'rank_chunk', 'resolve_accum', 'StepData', 'step_loader', 'EMA', 'make_optimizer', 'load_optimizer_state',
+           'rng_state', 'set_rng_state', 'Checkpointer', 'JSONLog', 'NonFiniteLoss', 'check_finite', 'warmup_lr',
+           'set_lr', 'decay_groups', 'progress_mode', 'Progress', 'Timer']
 
 # %% ../nbs/02_engine.ipynb #5bfacbaf
 @dataclass
@@ -67,6 +67,19 @@ def rank_chunk(x: torch.Tensor, rank: int, world: int) -> torch.Tensor:
     if len(x) % world: raise ValueError(f'global batch {len(x)} is not divisible by the number of processes {world}')
     k = len(x) // world
     return x[rank * k:(rank + 1) * k]
+
+def resolve_accum(global_batch: int, world: int, accum: int = 1, micro_batch: int = 0) -> int:
+    "Micro-batches per step and process: `accum`, or this process's share of `global_batch` over `micro_batch` when that is set."
+    if global_batch % world: raise ValueError(f'--global-batch {global_batch} must be divisible by {world} processes')
+    share = global_batch // world
+    if micro_batch:
+        if micro_batch < 1 or share % micro_batch: raise ValueError(
+            f'--micro-batch {micro_batch} must divide the {share} samples per process and step (--global-batch {global_batch} over {world} processes)')
+        if accum not in (1, share // micro_batch): raise ValueError(
+            f'--accum {accum} and --micro-batch {micro_batch} disagree: {share} samples per process make {share // micro_batch} micro-batches')
+        return share // micro_batch
+    if not 1 <= accum <= share: raise ValueError(f'--accum {accum} must lie in [1, {share}] (the samples of each process per step)')
+    return accum
 
 # %% ../nbs/02_engine.ipynb #c9a2af82
 def _reseed(ds, key: list[int]):

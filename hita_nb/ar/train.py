@@ -15,7 +15,7 @@ from ..config import GPTConfig, GPT_PRESETS, arg, make_parser
 from ..data.datasets import skipped_images, ShapeStyles, ImageFolder
 from ..engine import (init_distributed, cleanup_distributed, all_reduce_mean, step_loader, EMA, Checkpointer, JSONLog,
                             check_finite, decay_groups, set_lr, Progress, Timer, rng_state, set_rng_state,
-                            make_optimizer, load_optimizer_state)
+                            make_optimizer, load_optimizer_state, resolve_accum)
 from ..tokenizer.load import load_tokenizer
 from .model import HitaGPT
 from .generate import generate
@@ -39,6 +39,7 @@ class GPTTrainConfig:
     epochs: float = arg(300.0, 'epochs when --steps is 0 (README: 300; the model zoo also has 50, 100, 250)')
     global_batch: int = arg(256, 'sequences per step summed over processes')
     accum: int = arg(1, 'micro-batches per step: each process splits its share of --global-batch into this many passes (same update, less memory)')
+    micro_batch: int = arg(0, 'sequences per pass and process instead of --accum: e.g. --global-batch 256 --micro-batch 32 on one GPU is 8 passes')
     lr: float = arg(1e-4, 'AdamW learning rate (constant)')
     weight_decay: float = arg(0.05, 'AdamW weight decay on parameters with 2+ dims')
     beta1: float = arg(0.9, 'AdamW beta1')
@@ -79,7 +80,6 @@ def _accumulated_backward(net, opt, batch, accum: int, env, amp, step: int) -> d
     "Gradients of the mean loss over `batch`, summed over `accum` micro-batches (DDP syncs only the last); the mean losses."
     import contextlib
     n = len(batch[0])
-    if not 1 <= accum <= n: raise ValueError(f'--accum {accum} must lie in [1, {n}] (the sequences of this process per step)')
     opt.zero_grad(set_to_none=True); tot = {}
     for i, part in enumerate(zip(*(t.tensor_split(accum) for t in batch))):
         sync = contextlib.nullcontext() if not env.distributed or i == accum - 1 else net.no_sync()
@@ -128,6 +128,7 @@ def train_gpt(c: GPTTrainConfig, progress: bool = True,
     gcfg = GPTConfig.from_dict(state['gpt_config']) if state else gpt_config(c, tok.cfg, n_cls, **(overrides or {}))
     check_labels(ds, gcfg.num_classes, c.codes or c.data)
     steps = c.steps or math.ceil(c.epochs * len(ds) / c.global_batch)
+    accum = resolve_accum(c.global_batch, env.world, c.accum, c.micro_batch)
 
     set_seed(c.seed)
     model = HitaGPT(gcfg).to(dev).train()
@@ -159,7 +160,7 @@ def train_gpt(c: GPTTrainConfig, progress: bool = True,
         else:
             x, y = batch[0].to(dev, non_blocking=True), batch[1].to(dev)
             with torch.no_grad(), amp: h, p = tok.encode(x)
-        L = _accumulated_backward(net, opt, (y, h, p), c.accum, env, amp, step)
+        L = _accumulated_backward(net, opt, (y, h, p), accum, env, amp, step)
         gnorm = nn.utils.clip_grad_norm_(model.parameters(), c.clip); opt.step()
         ema.update(model)
         done = step + 1

@@ -84,6 +84,7 @@ COLLAPSE_VARIANTS.update({
 })
 # texture: the altered patch inputs blurred too (sigma in pixels), at the better of those budgets
 COLLAPSE_VARIANTS.update({f'style_b16_blur{s}': dict(_STYLE, patch_blur=float(s), train=dict(batch=16, steps=800)) for s in (2, 3)})
+COLLAPSE_VARIANTS['style_b16_blur3_all'] = dict(_STYLE, patch_recolour=1.0, patch_blur=3.0, train=dict(batch=16, steps=800))   # every patch input altered
 
 # %% ../../nbs/80_holistic_collapse.ipynb #a678bce2
 def _code_digest() -> str:

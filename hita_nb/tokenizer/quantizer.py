@@ -4,12 +4,13 @@
 
 # %% ../../nbs/10_quantizer.ipynb #fcd42632
 from __future__ import annotations
+import contextlib
 import torch
 from torch import nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['entropy_loss', 'position_entropy_loss', 'VectorQuantizer', 'CodeUsage']
+__all__ = ['entropy_loss', 'position_entropy_loss', 'VectorQuantizer', 'accumulating', 'CodeUsage']
 
 # %% ../../nbs/10_quantizer.ipynb #35a1f275
 def entropy_loss(affinity: torch.Tensor,  # (N, n_codes) similarities, larger = closer
@@ -52,6 +53,7 @@ class VectorQuantizer(nn.Module):
             self.register_buffer('code_hits', torch.zeros(n_codes)); self.register_buffer('restart_step', torch.zeros((), dtype=torch.long))
         self.warmup = warmup
         if warmup: self.register_buffer('warmup_step', torch.zeros((), dtype=torch.long))   # likewise only when on
+        self.micro = False   # True on the later micro-batches of an accumulated step (`accumulating`): the counters are per step
 
     def codebook(self) -> torch.Tensor:
         "The codebook as the decoder sees it (unit rows when `l2_norm`)."
@@ -102,7 +104,9 @@ def _place_codes(self: VectorQuantizer, flat: torch.Tensor, which: torch.Tensor)
 @torch.no_grad()
 def _warming(self: VectorQuantizer, flat: torch.Tensor) -> bool:
     "True during the warm-up's training steps (features pass on unquantised); at the first step after it, every code moves onto this batch's features, once."
-    if not (self.training and self.warmup) or int(self.warmup_step) > self.warmup: return False
+    if not (self.training and self.warmup): return False
+    if self.micro: return int(self.warmup_step) - 1 < self.warmup   # a later micro-batch: as the step's first one decided
+    if int(self.warmup_step) > self.warmup: return False
     s = int(self.warmup_step); self.warmup_step += 1
     if s == self.warmup and len(flat):
         _place_codes(self, flat, torch.arange(self.n_codes, device=flat.device))
@@ -115,7 +119,7 @@ def _forward(self: VectorQuantizer, z: torch.Tensor):
     if self.l2_norm: z = F.normalize(z, dim=-1)
     flat = z.reshape(-1, self.dim)
     warm = _warming(self, flat.detach())
-    if self.training and self.restart_every and not warm: _restart_dead(self, flat.detach())
+    if self.training and self.restart_every and not warm and not self.micro: _restart_dead(self, flat.detach())
     e = self.codebook()
     need = self.training and bool(self.entropy_ratio or self.position_entropy)   # the entropy terms need d's gradient
     with torch.set_grad_enabled(need and torch.is_grad_enabled()):
@@ -133,7 +137,8 @@ def _forward(self: VectorQuantizer, z: torch.Tensor):
                       usage=_update_usage(self, idx))
         if self.restart_every:
             with torch.no_grad():
-                self.code_hits += torch.bincount(idx, minlength=self.n_codes).to(self.code_hits.dtype); self.restart_step += 1
+                self.code_hits += torch.bincount(idx, minlength=self.n_codes).to(self.code_hits.dtype)
+                if not self.micro: self.restart_step += 1
         if warm:   # the warm-up: no codebook or commitment pull, and the decoder sees the features themselves
             losses['codebook'] = losses['commit'] = z.sum() * 0
             return z, idx.view(z.shape[:-1]), losses
@@ -141,6 +146,17 @@ def _forward(self: VectorQuantizer, z: torch.Tensor):
     return z_q, idx.view(z.shape[:-1]), losses
 
 VectorQuantizer.forward = _forward
+
+# %% ../../nbs/10_quantizer.ipynb #dcd08b05
+@contextlib.contextmanager
+def accumulating(model: nn.Module, later: bool):
+    "Within this block, every quantiser of `model` treats its forward passes as later micro-batches of one step (`later=True`) or not."
+    qs = [m for m in model.modules() if isinstance(m, VectorQuantizer)]
+    was = [q.micro for q in qs]
+    for q in qs: q.micro = later
+    try: yield
+    finally:
+        for q, w in zip(qs, was): q.micro = w
 
 # %% ../../nbs/10_quantizer.ipynb #1a06b476
 class CodeUsage:

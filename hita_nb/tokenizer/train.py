@@ -4,7 +4,7 @@
 
 # %% ../../nbs/30_tok_train.ipynb #8d93450c
 from __future__ import annotations
-import json, math, time, dataclasses
+import json, math, time, contextlib, dataclasses
 from pathlib import Path
 from dataclasses import dataclass
 import torch
@@ -15,9 +15,9 @@ from ..config import TokenizerConfig, arg, make_parser
 from ..data.datasets import skipped_images, ShapeStyles, ImageFolder, HELD_OUT_SEED
 from ..engine import (DistEnv, init_distributed, cleanup_distributed, all_reduce_mean, step_loader, EMA, Checkpointer,
                             JSONLog, check_finite, warmup_lr, set_lr, Progress, Timer, rng_state, set_rng_state,
-                            make_optimizer, load_optimizer_state)
+                            make_optimizer, load_optimizer_state, resolve_accum)
 from .model import HitaTokenizer
-from .quantizer import CodeUsage
+from .quantizer import CodeUsage, accumulating
 from .losses import TokenizerLoss, LPIPS, PatchGAN, DinoDisc
 from .load import build_tokenizer
 
@@ -38,6 +38,8 @@ class TokTrainConfig:
     steps: int = arg(0, 'training steps; 0 = from --epochs')
     epochs: float = arg(50.0, 'epochs when --steps is 0')
     global_batch: int = arg(256, 'images per step summed over processes (official: 8 GPUs x 32)')
+    accum: int = arg(1, 'micro-batches per step: each process splits its share of --global-batch into this many passes (the same update, less memory)')
+    micro_batch: int = arg(0, 'images per pass and process instead of --accum: e.g. --global-batch 256 --micro-batch 32 on one GPU is 8 passes')
     lr: float = arg(1e-4, 'Adam learning rate of the tokenizer and the discriminator')
     beta1: float = arg(0.9, 'Adam beta1')
     beta2: float = arg(0.95, 'Adam beta2')
@@ -116,6 +118,36 @@ def evaluate_tokenizer(tok: HitaTokenizer, dataset, n: int | None = None, batch:
 def _terms_mean(terms: dict, env: DistEnv) -> dict:
     return {k: float(all_reduce_mean(v.detach().float(), env)) for k, v in terms.items()}
 
+def _passes(env: DistEnv, net: nn.Module, accum: int):
+    "(index, DDP context) per micro-batch: gradients are all-reduced after the last pass only."
+    for i in range(accum):
+        yield i, (net.no_sync() if env.distributed and i < accum - 1 else contextlib.nullcontext())
+
+def _generator_backward(gen, model, crit, x: torch.Tensor, accum: int, env: DistEnv, amp, step: int):
+    "The gradients of the step's generator loss over `accum` micro-batches of x: the mean terms, the detached reconstructions, the last usage."
+    tot, recs, n = {}, [], len(x)
+    for (i, sync), part in zip(_passes(env, gen, accum), x.tensor_split(accum)):
+        with sync, accumulating(model, i > 0):
+            with amp:
+                o = gen(part)
+                loss, terms = crit.generator_loss(part, o, step, model.decoder.last_layer)
+            check_finite(terms, step)
+            w = len(part) / n; (loss * w).backward()
+        for k, v in dict(loss=loss, **terms).items(): tot[k] = tot.get(k, 0) + v.detach() * w
+        recs.append(o.recon.detach())
+    return tot, torch.cat(recs), o.usage
+
+def _discriminator_backward(ddisc, crit, x: torch.Tensor, recon: torch.Tensor, accum: int, env: DistEnv, amp, step: int) -> dict:
+    "The gradients of the step's hinge loss over the same micro-batches; the mean terms."
+    tot, n = {}, len(x)
+    for (i, sync), xp, rp in zip(_passes(env, ddisc, accum), x.tensor_split(accum), recon.tensor_split(accum)):
+        with sync:
+            with amp: dloss, dterms = crit.discriminator_loss(xp, rp, step, disc=ddisc)
+            check_finite(dterms, step)
+            w = len(xp) / n; (dloss * w).backward()
+        for k, v in dterms.items(): tot[k] = tot.get(k, 0) + v * w
+    return tot
+
 def train_tokenizer(c: TokTrainConfig, dataset=None, progress: bool = True,
                     overrides: dict | None = None,  # TokenizerConfig fields beyond the preset (e.g. shift_k for ablations); ignored on resume
                    ) -> dict:
@@ -128,7 +160,7 @@ def train_tokenizer(c: TokTrainConfig, dataset=None, progress: bool = True,
         TokenizerConfig.preset(c.preset, **({'image_size': c.image_size} if c.image_size else {}), **(overrides or {}))
     train_ds, val_ds = build_datasets(c, tcfg.image_size)
     if dataset is not None: train_ds = dataset
-    if c.global_batch % env.world: raise ValueError(f'--global-batch {c.global_batch} must be divisible by {env.world} processes')
+    accum = resolve_accum(c.global_batch, env.world, c.accum, c.micro_batch)
     per_epoch = len(train_ds) / c.global_batch
     steps = c.steps or math.ceil(c.epochs * per_epoch)
     warmup = round(c.warmup_epochs * per_epoch)
@@ -170,24 +202,19 @@ def train_tokenizer(c: TokTrainConfig, dataset=None, progress: bool = True,
     for step, (x, _) in zip(range(start, steps), bar):
         x = x.to(dev, non_blocking=True)
         set_lr(opt, warmup_lr(step, c.lr, warmup))
-        with amp:
-            o = gen(x)
-            loss, terms = crit.generator_loss(x, o, step, model.decoder.last_layer)
-        check_finite(terms, step)
-        opt.zero_grad(set_to_none=True); loss.backward()
+        opt.zero_grad(set_to_none=True)
+        terms, recon, usage = _generator_backward(gen, model, crit, x, accum, env, amp, step)
         gnorm = nn.utils.clip_grad_norm_(model.parameters(), c.clip); opt.step()
         ema.update(model)
         if disc is not None:
-            with amp: dloss, dterms = crit.discriminator_loss(x, o.recon, step, disc=ddisc)
-            check_finite(dterms, step)
-            opt_d.zero_grad(set_to_none=True); dloss.backward()
+            opt_d.zero_grad(set_to_none=True)
+            terms.update(_discriminator_backward(ddisc, crit, x, recon, accum, env, amp, step))
             nn.utils.clip_grad_norm_(disc.parameters(), c.clip); opt_d.step()
-            terms.update(dterms)
         done = step + 1
         if done % c.log_every == 0 or done == steps:
-            row = _terms_mean(dict(loss=loss, **terms), env)
-            row.update(step=done, lr=opt.param_groups[0]['lr'], grad_norm=float(gnorm), usage_patch=o.usage.get('patch'),
-                       usage_holistic=o.usage.get('holistic'), images_per_s=timer.rate(c.log_every * c.global_batch))
+            row = _terms_mean(terms, env)
+            row.update(step=done, lr=opt.param_groups[0]['lr'], grad_norm=float(gnorm), usage_patch=usage.get('patch'),
+                       usage_holistic=usage.get('holistic'), images_per_s=timer.rate(c.log_every * c.global_batch))
             if c.skip_corrupt: row['skipped'] = skipped_images(out / 'skipped.tsv')
             log.write(**row); bar.note(step=done, loss=row['loss'], pixel=row['pixel'])
         if env.main and (done % c.sample_every == 0 or done == steps):

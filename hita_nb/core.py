@@ -15,7 +15,8 @@ from PIL import Image
 __all__ = ['SAFE_GLOBALS', 'CHECKPOINT_FORMAT', 'CHECKPOINT_KINDS', 'set_seed', 'default_device', 'autocast', 'count_params',
            'to_uint8', 'from_uint8', 'check_range', 'image_grid', 'atomic_write', 'atomic_save', 'save_png',
            'safe_load', 'show_images', 'psnr', 'official_state_dict', 'checkpoint_tag', 'checkpoint_kind',
-           'load_checkpoint', 'save_safetensors', 'load_safetensors', 'file_digest', 'provenance']
+           'load_checkpoint', 'is_sharded_checkpoint', 'read_sharded', 'save_safetensors', 'load_safetensors',
+           'file_digest', 'provenance']
 
 # %% ../nbs/00_core.ipynb #6a199317
 def set_seed(seed: int = 0,  # the seed for `random`, `numpy` and `torch`
@@ -187,7 +188,7 @@ def checkpoint_kind(ck) -> str:
 def load_checkpoint(path: str | Path, kind: str, map_location='cpu') -> dict:
     "`safe_load` a checkpoint of `kind`; anything else (not a checkpoint, another kind, a newer format) is a ValueError naming the file."
     path, want = Path(path), CHECKPOINT_KINDS[kind]
-    try: ck = load_safetensors(path) if path.suffix == '.safetensors' else safe_load(path, map_location)
+    try: ck = load_safetensors(path) if path.suffix == '.safetensors' else read_sharded(path) if is_sharded_checkpoint(path) else safe_load(path, map_location)
     except FileNotFoundError: raise
     except Exception as e:
         raise ValueError(f'{path} is not a checkpoint that can be loaded safely (expected {want}): {type(e).__name__}: {str(e)[:300]}') from e
@@ -200,6 +201,21 @@ def load_checkpoint(path: str | Path, kind: str, map_location='cpu') -> dict:
         raise ValueError(f'{path} has checkpoint format {ck["format"]}, newer than the {CHECKPOINT_FORMAT} this hita_nb reads: upgrade hita_nb')
     return ck
 
+
+# %% ../nbs/00_core.ipynb #c84bb723
+def is_sharded_checkpoint(path: str | Path) -> bool:
+    "True for a folder written by the FSDP trainer: a distributed checkpoint (`.metadata`) with its `meta.pt`."
+    p = Path(path); return p.is_dir() and (p / '.metadata').exists() and (p / 'meta.pt').exists()
+
+def read_sharded(path: str | Path) -> dict:
+    "A sharded checkpoint folder as one dict: full tensors (model, ema, optimizer by parameter name) and the entries of `meta.pt`."
+    from torch.distributed.checkpoint.format_utils import dcp_to_torch_save
+    path = Path(path)
+    if not is_sharded_checkpoint(path): raise FileNotFoundError(f'{path} is not a sharded checkpoint (no .metadata and meta.pt in it)')
+    with tempfile.TemporaryDirectory() as d:
+        dcp_to_torch_save(str(path), str(Path(d) / 'full.pt'))
+        ck = safe_load(Path(d) / 'full.pt')
+    return {**safe_load(path / 'meta.pt'), **ck}
 
 # %% ../nbs/00_core.ipynb #0b9507ad
 def save_safetensors(ck: dict, path: str | Path, which: str = 'ema') -> Path:

@@ -4,20 +4,22 @@
 
 # %% ../nbs/02_engine.ipynb #a2f841de
 from __future__ import annotations
-import os, json, time, random, re
+import os, json, time, random, re, shutil, contextlib
 from pathlib import Path
 from dataclasses import dataclass
 import numpy as np
 import torch
 from torch import nn
 import torch.distributed as dist
-from .core import atomic_save, safe_load, load_checkpoint
+from .core import atomic_save, safe_load, load_checkpoint, is_sharded_checkpoint
 
 # %% auto #0
-__all__ = ['OPTIMIZER_IMPLS', 'DistEnv', 'init_distributed', 'cleanup_distributed', 'all_reduce_mean', 'global_batch_indices',
-           'rank_chunk', 'resolve_accum', 'StepData', 'step_loader', 'EMA', 'make_optimizer', 'load_optimizer_state',
-           'rng_state', 'set_rng_state', 'Checkpointer', 'JSONLog', 'NonFiniteLoss', 'check_finite', 'warmup_lr',
-           'set_lr', 'decay_groups', 'progress_mode', 'Progress', 'Timer']
+__all__ = ['OPTIMIZER_IMPLS', 'STRATEGIES', 'DistEnv', 'init_distributed', 'cleanup_distributed', 'all_reduce_mean',
+           'global_batch_indices', 'rank_chunk', 'resolve_accum', 'StepData', 'step_loader', 'EMA', 'make_optimizer',
+           'load_optimizer_state', 'rng_state', 'set_rng_state', 'Checkpointer', 'JSONLog', 'NonFiniteLoss',
+           'check_finite', 'warmup_lr', 'set_lr', 'decay_groups', 'progress_mode', 'Progress', 'Timer', 'shard_model',
+           'grad_sync', 'local_float', 'param_order', 'optim_by_name', 'optim_by_index', 'sharded_state',
+           'load_sharded', 'load_full_sharded', 'full_state']
 
 # %% ../nbs/02_engine.ipynb #5bfacbaf
 @dataclass
@@ -178,16 +180,36 @@ def set_rng_state(st: dict):
 
 # %% ../nbs/02_engine.ipynb #bc2fe875
 class Checkpointer:
-    "Atomic `step_XXXXXXX.pt` files in `folder`, newest `keep` kept."
+    "Atomic `step_XXXXXXX.pt` files (or sharded `step_XXXXXXX.dcp/` folders) in `folder`, newest `keep` kept."
     def __init__(self, folder: str | Path, keep: int = 3): self.folder, self.keep = Path(folder), keep
 
     def files(self) -> list[Path]:
-        return sorted(self.folder.glob('step_*.pt'), key=lambda p: int(re.findall(r'\d+', p.stem)[0]))
+        found = [p for p in self.folder.glob('step_*') if (p.suffix == '.pt' and p.is_file()) or is_sharded_checkpoint(p)]
+        return sorted(found, key=lambda p: int(re.findall(r'\d+', p.stem)[0]))
+
+    def _prune(self):
+        for old in self.files()[:-self.keep] if self.keep > 0 else []:
+            shutil.rmtree(old) if old.is_dir() else old.unlink()
 
     def save(self, state: dict, step: int) -> Path:
         path = atomic_save(state, self.folder / f'step_{step:07d}.pt')
-        for old in self.files()[:-self.keep] if self.keep > 0 else []: old.unlink()
+        self._prune()
         return path
+
+    def save_sharded(self, tensors: dict, meta: dict, step: int) -> Path:
+        "Collective (every process calls it): `tensors` (sharded state dicts) as a distributed checkpoint, `meta` as its meta.pt, shown at once."
+        import torch.distributed.checkpoint as dcp
+        final, tmp = self.folder / f'step_{step:07d}.dcp', self.folder / f'.step_{step:07d}.dcp.tmp'
+        main = not dist.is_initialized() or dist.get_rank() == 0
+        if main: shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir(parents=True)
+        if dist.is_initialized(): dist.barrier()
+        dcp.save(tensors, checkpoint_id=str(tmp))
+        if main:
+            atomic_save(meta, tmp / 'meta.pt')          # last: a folder without it is never taken for a checkpoint
+            if final.exists(): shutil.rmtree(final)
+            os.replace(tmp, final); self._prune()
+        if dist.is_initialized(): dist.barrier()
+        return final
 
     def latest(self) -> Path | None:
         f = self.files(); return f[-1] if f else None
@@ -274,3 +296,74 @@ class Timer:
     def __init__(self): self.t = time.perf_counter()
     def rate(self, n: float) -> float:
         t = time.perf_counter(); r = n / max(t - self.t, 1e-9); self.t = t; return r
+
+# %% ../nbs/02_engine.ipynb #4ce56351
+STRATEGIES = ('ddp', 'fsdp')
+
+def shard_model(model: nn.Module, blocks, mixed_bf16: bool = False) -> nn.Module:
+    "FSDP2 in place: every module of `blocks` its own unit, the rest the root; bf16 gathered weights with fp32 gradient reduction if asked."
+    from torch.distributed.fsdp import fully_shard, MixedPrecisionPolicy
+    mp = MixedPrecisionPolicy(param_dtype=torch.bfloat16, reduce_dtype=torch.float32) if mixed_bf16 else MixedPrecisionPolicy()
+    for b in blocks: fully_shard(b, mp_policy=mp)
+    fully_shard(model, mp_policy=mp)
+    return model
+
+def grad_sync(net: nn.Module, last: bool):
+    "The context of one micro-batch's backward: gradients are reduced across processes on the `last` one only (DDP or FSDP)."
+    if hasattr(net, 'set_requires_gradient_sync'): net.set_requires_gradient_sync(last); return contextlib.nullcontext()
+    return net.no_sync() if hasattr(net, 'no_sync') and not last else contextlib.nullcontext()
+
+def local_float(x: torch.Tensor) -> float:
+    "A scalar as a float, also when it is a DTensor (the gradient norm of a sharded model)."
+    return float(x.full_tensor() if hasattr(x, 'full_tensor') else x)
+
+def param_order(groups: list[dict], model: nn.Module) -> list[str]:
+    "The names of the parameters in the order an optimiser over `groups` numbers them (its state_dict's integer keys)."
+    name = {id(p): n for n, p in model.named_parameters()}
+    return [name[id(p)] for g in groups for p in g['params']]
+
+def optim_by_name(sd: dict, order: list[str]) -> dict:
+    "An optimiser state_dict keyed by integers -> keyed by parameter names (the form of a distributed checkpoint); named ones pass."
+    if all(isinstance(q, str) for g in sd['param_groups'] for q in g['params']): return sd
+    return dict(state={order[i]: v for i, v in sd['state'].items()},
+                param_groups=[{**g, 'params': [order[i] for i in g['params']]} for g in sd['param_groups']])
+
+def optim_by_index(sd: dict, order: list[str]) -> dict:
+    "The inverse of `optim_by_name`: what `torch.optim.Optimizer.load_state_dict` takes."
+    if all(isinstance(q, int) for g in sd['param_groups'] for q in g['params']): return sd
+    ix = {n: i for i, n in enumerate(order)}
+    return dict(state={ix[n]: v for n, v in sd['state'].items()},
+                param_groups=[{**g, 'params': [ix[n] for n in g['params']]} for g in sd['param_groups']])
+
+# %% ../nbs/02_engine.ipynb #5dd95011
+def sharded_state(model: nn.Module, ema_model: nn.Module, opt: torch.optim.Optimizer) -> dict:
+    "The sharded state dicts of a run (collective), for `Checkpointer.save_sharded`."
+    from torch.distributed.checkpoint.state_dict import get_model_state_dict, get_optimizer_state_dict
+    return dict(model=get_model_state_dict(model), ema=get_model_state_dict(ema_model), optimizer=get_optimizer_state_dict(model, opt))
+
+def _keep_impl(opt: torch.optim.Optimizer):
+    keep = [{k: g.get(k) for k in ('fused', 'foreach')} for g in opt.param_groups]
+    return lambda: [g.update(k) for g, k in zip(opt.param_groups, keep)]
+
+def load_sharded(path: str | Path, model: nn.Module, ema_model: nn.Module, opt: torch.optim.Optimizer) -> dict:
+    "Resume sharded from a `.dcp` folder (collective: each process reads its own shards); returns its meta.pt."
+    import torch.distributed.checkpoint as dcp
+    from torch.distributed.checkpoint.state_dict import set_model_state_dict, set_optimizer_state_dict
+    st, restore = sharded_state(model, ema_model, opt), _keep_impl(opt)
+    dcp.load(st, checkpoint_id=str(path))
+    set_model_state_dict(model, st['model']); set_model_state_dict(ema_model, st['ema']); set_optimizer_state_dict(model, opt, st['optimizer'])
+    restore()
+    return safe_load(Path(path) / 'meta.pt')
+
+def load_full_sharded(ck: dict, model: nn.Module, ema_model: nn.Module, opt: torch.optim.Optimizer, order: list[str]):
+    "Resume sharded from a one-file checkpoint (a DDP run's): every process reads the full state and keeps its shards."
+    from torch.distributed.checkpoint.state_dict import set_model_state_dict, set_optimizer_state_dict, StateDictOptions
+    full, restore = StateDictOptions(full_state_dict=True), _keep_impl(opt)
+    set_model_state_dict(model, ck['model'], options=full); set_model_state_dict(ema_model, ck['ema'], options=full)
+    set_optimizer_state_dict(model, opt, optim_by_name(ck['optimizer'], order), options=full)
+    restore()
+
+def full_state(model: nn.Module) -> dict:
+    "The whole state dict of a sharded model on CPU (collective); of a plain one, its state_dict."
+    from torch.distributed.checkpoint.state_dict import get_model_state_dict, StateDictOptions
+    return get_model_state_dict(model, options=StateDictOptions(full_state_dict=True, cpu_offload=True))

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from PIL import Image, UnidentifiedImageError
-from ..core import from_uint8, save_png, psnr, provenance, safe_load, save_safetensors
+from ..core import from_uint8, save_png, psnr, provenance, safe_load, save_safetensors, is_sharded_checkpoint, read_sharded
 from ..hub import resolve
 from ..engine import Progress
 from ..data.datasets import center_crop, to_rgb, SHAPES
@@ -232,7 +232,7 @@ def add_commands(sub) -> dict:
 def run_convert(a) -> dict:
     "A checkpoint (ours or official, a name or a path) as `.safetensors` plus its config as JSON."
     if not str(a.output).endswith('.safetensors'): raise CommandError(f'{a.output}: the output must end in .safetensors')
-    try: src = resolve(a.input); ck = safe_load(src)
+    try: src = resolve(a.input); ck = read_sharded(src) if is_sharded_checkpoint(src) else safe_load(src)
     except FileNotFoundError as e: raise CommandError(str(e)) from None
     except Exception as e: raise CommandError(f'{a.input}: not a checkpoint that loads safely ({type(e).__name__})') from None
     try: out = save_safetensors(ck, a.output, a.weights)
@@ -245,7 +245,7 @@ def add_convert(sub) -> dict:
                        description='Write one set of weights of a tokenizer or GPT checkpoint (ours or official) as .safetensors; '
                                    'every loader and command reads the result.',
                        epilog='example: hita_nb convert hita-v hita-v.safetensors && hita_nb reconstruct photo.jpg --tokenizer hita-v.safetensors')
-    c.add_argument('input', help='checkpoint: a released name, a file or hf://...'); c.add_argument('output', help='.safetensors file to write')
+    c.add_argument('input', help='checkpoint: a released name, a file, a sharded step_*.dcp folder (FSDP) or hf://...'); c.add_argument('output', help='.safetensors file to write')
     c.add_argument('--weights', default='ema', choices=['ema', 'model'], help='which weights of our checkpoints (official files: their EMA)')
     return dict(convert=run_convert)
 

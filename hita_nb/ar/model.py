@@ -5,6 +5,7 @@
 # %% ../../nbs/21_ar_model.ipynb #234b93a8
 from __future__ import annotations
 import torch
+import torch.utils.checkpoint
 from torch import nn
 import torch.nn.functional as F
 from ..core import check_range
@@ -47,6 +48,7 @@ class HitaGPT(nn.Module):
         self.register_buffer('pos_cs', torch.cat([ident, rope]), persistent=False)
         self.apply(self._init)
         nn.init.zeros_(self.output.weight)  # LlamaGen: zero head, so the loss starts at ln V per stream
+        self.grad_checkpoint = False        # True: training recomputes each block in the backward pass (less memory; notebook 32)
 
     def _init(self, m):
         if isinstance(m, (nn.Linear, nn.Embedding)):
@@ -74,7 +76,10 @@ def trunk(self: HitaGPT, x: torch.Tensor, start: int | None = None, kv: bool = F
     if cfg.num_holistic: add = self.slot_pos(pos.clamp(max=cfg.num_holistic - 1)) * (pos < cfg.num_holistic)[:, None].to(x.dtype)
     else: add = x.new_zeros(L, cfg.dim)   # no holistic tokens: LlamaGen's layout exactly
     add, cs = add.view(L, cfg.n_head, cfg.head_dim), self.pos_cs[pos]
-    for layer in self.layers: x = layer(x, add, cs, s if kv else None)
+    if self.grad_checkpoint and self.training and torch.is_grad_enabled() and not kv:
+        for layer in self.layers: x = torch.utils.checkpoint.checkpoint(layer, x, add, cs, None, use_reentrant=False)
+    else:
+        for layer in self.layers: x = layer(x, add, cs, s if kv else None)
     return self.norm(x)
 
 def hidden_to_logits(self: HitaGPT, x: torch.Tensor, start: int | None = None, kv: bool = False) -> torch.Tensor:

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/32_ar_train.ipynb #d1d7d9ff
 from __future__ import annotations
-import json, math, time, dataclasses
+import json, math, time, contextlib, dataclasses
 from pathlib import Path
 from dataclasses import dataclass
 import torch
@@ -15,7 +15,9 @@ from ..config import GPTConfig, GPT_PRESETS, arg, make_parser
 from ..data.datasets import skipped_images, ShapeStyles, ImageFolder
 from ..engine import (init_distributed, cleanup_distributed, all_reduce_mean, step_loader, EMA, Checkpointer, JSONLog,
                             check_finite, decay_groups, set_lr, Progress, Timer, rng_state, set_rng_state,
-                            make_optimizer, load_optimizer_state, resolve_accum)
+                            make_optimizer, load_optimizer_state, resolve_accum, shard_model, grad_sync, local_float,
+                            param_order, optim_by_index, sharded_state, load_sharded, load_full_sharded, full_state)
+from ..core import is_sharded_checkpoint, safe_load
 from ..tokenizer.load import load_tokenizer
 from .model import HitaGPT
 from .generate import generate
@@ -40,6 +42,8 @@ class GPTTrainConfig:
     global_batch: int = arg(256, 'sequences per step summed over processes')
     accum: int = arg(1, 'micro-batches per step: each process splits its share of --global-batch into this many passes (same update, less memory)')
     micro_batch: int = arg(0, 'sequences per pass and process instead of --accum: e.g. --global-batch 256 --micro-batch 32 on one GPU is 8 passes')
+    strategy: str = arg('ddp', 'ddp: every process holds the whole model (official); fsdp: weights, gradients and AdamW state sharded over the processes (FSDP2, one unit per block; checkpoints are step_*.dcp folders)', choices=['ddp', 'fsdp'])
+    grad_checkpoint: bool = arg(False, 'recompute each block in the backward pass instead of storing its activations (less memory, about a third more compute)')
     lr: float = arg(1e-4, 'AdamW learning rate (constant)')
     weight_decay: float = arg(0.05, 'AdamW weight decay on parameters with 2+ dims')
     beta1: float = arg(0.9, 'AdamW beta1')
@@ -77,13 +81,11 @@ def check_labels(ds, num_classes: int, where: str = 'the data'):
                          f'row {num_classes} is the internal null class): pass --num-classes {hi + 1} or use matching data')
 
 def _accumulated_backward(net, opt, batch, accum: int, env, amp, step: int) -> dict:
-    "Gradients of the mean loss over `batch`, summed over `accum` micro-batches (DDP syncs only the last); the mean losses."
-    import contextlib
+    "Gradients of the mean loss over `batch`, summed over `accum` micro-batches (DDP or FSDP syncs only the last); the mean losses."
     n = len(batch[0])
     opt.zero_grad(set_to_none=True); tot = {}
     for i, part in enumerate(zip(*(t.tensor_split(accum) for t in batch))):
-        sync = contextlib.nullcontext() if not env.distributed or i == accum - 1 else net.no_sync()
-        with sync:
+        with grad_sync(net, i == accum - 1) if env.distributed else contextlib.nullcontext():
             with amp: _, L = net(*part)
             check_finite(L, step)
             w = len(part[0]) / n; (L['loss'] * w).backward()
@@ -114,7 +116,13 @@ def train_gpt(c: GPTTrainConfig, progress: bool = True,
     env = init_distributed(c.device or None); dev = env.device
     if not c.tokenizer: raise ValueError('--tokenizer is required (its token layout defines the GPT and it decodes the samples)')
     out = Path(c.out); ck = Checkpointer(out / 'checkpoints', c.keep)
-    state = ck.load(kind='gpt') if c.resume and ck.latest() is not None else None
+    if c.strategy == 'fsdp' and not env.distributed:
+        raise ValueError('--strategy fsdp shards the model over processes: launch with torchrun --nproc_per_node N (N > 1); one process trains with --strategy ddp')
+    latest = ck.latest() if c.resume else None
+    fsdp = c.strategy == 'fsdp'
+    # a sharded checkpoint resumed sharded reads only its meta.pt here (its tensors after sharding); anything else in full
+    state = safe_load(latest / 'meta.pt') if latest is not None and fsdp and is_sharded_checkpoint(latest) else \
+        ck.load(latest, kind='gpt') if latest is not None else None
     tok = load_tokenizer(c.tokenizer, 'ema', c.semantic_weights, dev)
     if c.codes:
         ds = CodeDataset(c.codes, c.seed)
@@ -132,14 +140,22 @@ def train_gpt(c: GPTTrainConfig, progress: bool = True,
 
     set_seed(c.seed)
     model = HitaGPT(gcfg).to(dev).train()
+    model.grad_checkpoint = c.grad_checkpoint
     ema = EMA(model, c.ema_decay)
+    order = param_order(decay_groups(model, c.weight_decay), model)   # the optimiser's numbering, by name
+    if fsdp:
+        for m in (model, ema.model): shard_model(m, m.layers, mixed_bf16=c.precision == 'bf16' and dev.type == 'cuda')
     opt = make_optimizer(decay_groups(model, c.weight_decay), 'adamw', c.optimizer_impl, lr=c.lr, betas=(c.beta1, c.beta2))
     start = 0
     if state:
-        model.load_state_dict(state['model']); ema.load_state_dict(state['ema']); load_optimizer_state(opt, state['optimizer'])
+        if fsdp and 'model' not in state: load_sharded(latest, model, ema.model, opt)          # sharded -> sharded
+        elif fsdp: load_full_sharded(state, model, ema.model, opt, order)                     # one file (DDP) -> sharded
+        else:                                                                                # either -> DDP
+            model.load_state_dict(state['model']); ema.load_state_dict(state['ema'])
+            load_optimizer_state(opt, optim_by_index(state['optimizer'], order))
         start = state['step']; set_rng_state(state['rng'])
         set_lr(opt, c.lr)   # the flag wins over the learning rate stored in the optimiser state
-    net = DDP(model, device_ids=[dev.index] if dev.type == 'cuda' else None) if env.distributed else model
+    net = DDP(model, device_ids=[dev.index] if dev.type == 'cuda' else None) if env.distributed and not fsdp else model
     amp = autocast(dev) if c.precision == 'bf16' else autocast('cpu')
     log = JSONLog(out / 'metrics.jsonl', env.main)
     if env.main: atomic_write(out / 'config.json', lambda f: f.write(json.dumps(dict(train=dataclasses.asdict(c), gpt=gcfg.to_dict()), indent=1).encode()))
@@ -148,11 +164,18 @@ def train_gpt(c: GPTTrainConfig, progress: bool = True,
     tokens_per_seq = gcfg.num_holistic + gcfg.block_size
 
     def save(step):
-        if env.main:
-            ck.save(dict(model=model.state_dict(), ema=ema.state_dict(), optimizer=opt.state_dict(), step=step, steps=step,
-                         rng=rng_state(), gpt_config=gcfg.to_dict(), tokenizer_config=tok.cfg.to_dict(),
-                         tokenizer_file=Path(c.tokenizer).name, train_config=dataclasses.asdict(c), **checkpoint_tag('gpt')), step)
+        meta = dict(step=step, steps=step, rng=rng_state(), gpt_config=gcfg.to_dict(), tokenizer_config=tok.cfg.to_dict(),
+                    tokenizer_file=Path(c.tokenizer).name, train_config=dataclasses.asdict(c), strategy=c.strategy, **checkpoint_tag('gpt'))
+        if fsdp: ck.save_sharded(sharded_state(model, ema.model, opt), meta, step)   # collective: every process writes its shards
+        elif env.main: ck.save(dict(model=model.state_dict(), ema=ema.state_dict(), optimizer=opt.state_dict(), **meta), step)
         if env.distributed: torch.distributed.barrier()
+
+    def sampler():
+        "The EMA model to sample the grids with: itself, or under FSDP a whole copy on rank 0 (gathering is collective)."
+        if not fsdp: return ema.model
+        sd = full_state(ema.model)
+        if not env.main: return None
+        plain = HitaGPT(gcfg).to(dev).eval(); plain.load_state_dict(sd); return plain
 
     t0, timer, bar = time.time(), Timer(), Progress(loader, steps - start, env.main and progress)
     for step, batch in zip(range(start, steps), bar):
@@ -166,12 +189,14 @@ def train_gpt(c: GPTTrainConfig, progress: bool = True,
         done = step + 1
         if done % c.log_every == 0 or done == steps:
             row = {k: float(all_reduce_mean(v.detach().float(), env)) for k, v in L.items()}
-            row.update(step=done, lr=c.lr, grad_norm=float(gnorm), tokens_per_s=timer.rate(c.log_every * c.global_batch * tokens_per_seq))
+            row.update(step=done, lr=c.lr, grad_norm=local_float(gnorm), tokens_per_s=timer.rate(c.log_every * c.global_batch * tokens_per_seq))
             if c.skip_corrupt: row['skipped'] = skipped_images(out / 'skipped.tsv')
             log.write(**row); bar.note(step=done, holistic=row['holistic'], patch=row['patch'])
-        if env.main and (done % c.sample_every == 0 or done == steps):
-            imgs = sample_grid(ema.model, tok, sample_labels, c.cfg_scale, seed=c.seed)
-            save_png(imgs.float().cpu(), out / 'samples' / f'samples_{done:07d}.png', nrow=len(sample_labels))
+        if done % c.sample_every == 0 or done == steps:
+            g = sampler()
+            if env.main:
+                imgs = sample_grid(g, tok, sample_labels, c.cfg_scale, seed=c.seed)
+                save_png(imgs.float().cpu(), out / 'samples' / f'samples_{done:07d}.png', nrow=len(sample_labels))
         if done % c.ckpt_every == 0 or done == steps: save(done)
     summary = dict(steps=steps, started_at=start, minutes=(time.time() - t0) / 60, world=env.world,
                    final=log.read()[-1] if env.main and log.read() else None, **provenance(seeds=c.seed, checkpoints=[c.tokenizer]))

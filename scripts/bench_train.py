@@ -62,7 +62,7 @@ class Step:
         cls = {'adam': torch.optim.Adam, 'adamw': torch.optim.AdamW}[kind]
         self.opt = cls(params, **lr) if path == 'plain' else make_optimizer(params, kind, 'auto', **lr)
         self.ema = EMA(model, 0.999)
-        self.fwd = torch.compile(model) if path == 'compiled' else model
+        self.fwd = torch.compile(model, dynamic=False) if path == 'compiled' else model   # static shapes: tiny_style re-encodes a varying subset
         self.amp = autocast(torch.device('cpu'), torch.bfloat16) if dtype == 'bf16' else autocast('cpu')
 
     def __call__(self):

@@ -17,14 +17,15 @@ from ..engine import (init_distributed, cleanup_distributed, all_reduce_mean, st
                             check_finite, decay_groups, set_lr, Progress, Timer, rng_state, set_rng_state,
                             make_optimizer, load_optimizer_state, resolve_accum, shard_model, grad_sync, local_float,
                             param_order, optim_by_index, sharded_state, load_sharded, load_full_sharded, full_state)
-from ..core import is_sharded_checkpoint, safe_load
+from ..core import is_sharded_checkpoint, safe_load, save_safetensors
 from ..tokenizer.load import load_tokenizer
 from .model import HitaGPT
 from .generate import generate
 from .extract import CodeDataset, weights_digest
 
 # %% auto #0
-__all__ = ['TINY_GPT_RECIPE', 'GPTTrainConfig', 'check_labels', 'gpt_config', 'sample_grid', 'train_gpt', 'main']
+__all__ = ['TINY_GPT_RECIPE', 'GPTTrainConfig', 'check_labels', 'gpt_config', 'sample_grid', 'train_gpt', 'main',
+           'gpt_param_count', 'saved_activation_bytes', 'activation_bytes', 'memory_per_gpu']
 
 # %% ../../nbs/32_ar_train.ipynb #4f7ebfe7
 @dataclass
@@ -44,6 +45,7 @@ class GPTTrainConfig:
     micro_batch: int = arg(0, 'sequences per pass and process instead of --accum: e.g. --global-batch 256 --micro-batch 32 on one GPU is 8 passes')
     strategy: str = arg('ddp', 'ddp: every process holds the whole model (official); fsdp: weights, gradients and AdamW state sharded over the processes (FSDP2, one unit per block; checkpoints are step_*.dcp folders)', choices=['ddp', 'fsdp'])
     grad_checkpoint: bool = arg(False, 'recompute each block in the backward pass instead of storing its activations (less memory, about a third more compute)')
+    compile: bool = arg(False, 'run the training forward under torch.compile (inductor); off by default: scripts/bench_train.py --compile measures whether it pays on your machine')
     lr: float = arg(1e-4, 'AdamW learning rate (constant)')
     weight_decay: float = arg(0.05, 'AdamW weight decay on parameters with 2+ dims')
     beta1: float = arg(0.9, 'AdamW beta1')
@@ -80,13 +82,13 @@ def check_labels(ds, num_classes: int, where: str = 'the data'):
         raise ValueError(f'{where} has {what}, but the GPT has {num_classes} classes (ids 0..{num_classes - 1}; '
                          f'row {num_classes} is the internal null class): pass --num-classes {hi + 1} or use matching data')
 
-def _accumulated_backward(net, opt, batch, accum: int, env, amp, step: int) -> dict:
-    "Gradients of the mean loss over `batch`, summed over `accum` micro-batches (DDP or FSDP syncs only the last); the mean losses."
-    n = len(batch[0])
+def _accumulated_backward(net, opt, batch, accum: int, env, amp, step: int, fwd=None) -> dict:
+    "Gradients of the mean loss over `batch`, summed over `accum` micro-batches (DDP or FSDP syncs only the last); the mean losses. `fwd`: a compiled `net`."
+    n, fwd = len(batch[0]), net if fwd is None else fwd
     opt.zero_grad(set_to_none=True); tot = {}
     for i, part in enumerate(zip(*(t.tensor_split(accum) for t in batch))):
         with grad_sync(net, i == accum - 1) if env.distributed else contextlib.nullcontext():
-            with amp: _, L = net(*part)
+            with amp: _, L = fwd(*part)
             check_finite(L, step)
             w = len(part[0]) / n; (L['loss'] * w).backward()
         for k, v in L.items(): tot[k] = tot.get(k, 0) + v.detach() * w
@@ -156,6 +158,7 @@ def train_gpt(c: GPTTrainConfig, progress: bool = True,
         start = state['step']; set_rng_state(state['rng'])
         set_lr(opt, c.lr)   # the flag wins over the learning rate stored in the optimiser state
     net = DDP(model, device_ids=[dev.index] if dev.type == 'cuda' else None) if env.distributed and not fsdp else model
+    fwd = torch.compile(net) if c.compile else net
     amp = autocast(dev) if c.precision == 'bf16' else autocast('cpu')
     log = JSONLog(out / 'metrics.jsonl', env.main)
     if env.main: atomic_write(out / 'config.json', lambda f: f.write(json.dumps(dict(train=dataclasses.asdict(c), gpt=gcfg.to_dict()), indent=1).encode()))
@@ -183,7 +186,7 @@ def train_gpt(c: GPTTrainConfig, progress: bool = True,
         else:
             x, y = batch[0].to(dev, non_blocking=True), batch[1].to(dev)
             with torch.no_grad(), amp: h, p = tok.encode(x)
-        L = _accumulated_backward(net, opt, (y, h, p), accum, env, amp, step)
+        L = _accumulated_backward(net, opt, (y, h, p), accum, env, amp, step, fwd)
         gnorm = nn.utils.clip_grad_norm_(model.parameters(), c.clip); opt.step()
         ema.update(model)
         done = step + 1
@@ -198,6 +201,8 @@ def train_gpt(c: GPTTrainConfig, progress: bool = True,
                 imgs = sample_grid(g, tok, sample_labels, c.cfg_scale, seed=c.seed)
                 save_png(imgs.float().cpu(), out / 'samples' / f'samples_{done:07d}.png', nrow=len(sample_labels))
         if done % c.ckpt_every == 0 or done == steps: save(done)
+    final = full_state(ema.model) if fsdp else ema.model.state_dict()   # the weights users share: pickle-free, with the configs
+    if env.main: save_safetensors(dict(ema=final, gpt_config=gcfg.to_dict(), tokenizer_config=tok.cfg.to_dict(), **checkpoint_tag('gpt')), out / 'ema.safetensors')
     summary = dict(steps=steps, started_at=start, minutes=(time.time() - t0) / 60, world=env.world,
                    final=log.read()[-1] if env.main and log.read() else None, **provenance(seeds=c.seed, checkpoints=[c.tokenizer]))
     if c.skip_corrupt: summary['skipped'] = skipped_images(out / 'skipped.tsv')
@@ -221,3 +226,38 @@ def main(argv: list[str] | None = None):
                          f"patch loss {s['final']['patch']:.3f}; samples in {Path(c.out) / 'samples'}")
 
 if __name__ == '__main__' and '__file__' in globals(): main()
+
+# %% ../../nbs/32_ar_train.ipynb #64641a6e
+def gpt_param_count(cfg: GPTConfig) -> int:
+    "Parameters of a GPT of config `cfg`, counted on the meta device (nothing allocated)."
+    with torch.device('meta'): return sum(p.numel() for p in HitaGPT(cfg).parameters())
+
+def saved_activation_bytes(fn, exclude=()) -> tuple[int, object]:
+    "Bytes of the distinct storages autograd saves for the backward pass while `fn()` runs (tensors sharing storage with `exclude` not counted); and fn's result."
+    skip, seen = {t.untyped_storage().data_ptr() for t in exclude}, {}
+    def pack(t):
+        s = t.untyped_storage()
+        if s.data_ptr() not in skip: seen[s.data_ptr()] = s.nbytes()
+        return t
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t): out = fn()
+    return sum(seen.values()), out
+
+def activation_bytes(cfg: GPTConfig, batch: int, dtype_bytes: int = 2, grad_checkpoint: bool = False,
+                     head_bytes: int = 4) -> int:   # the log-softmax of the head is fp32 also under bf16 autocast
+    "The activations one process holds for the backward pass of `batch` sequences (the formula of the text)."
+    d, h, L = cfg.dim, cfg.ffn_hidden, cfg.train_len
+    drop = bool(cfg.resid_dropout_p or cfg.ffn_dropout_p)
+    block = 12 * d + 4 * h + cfg.n_head + 2 + (2 * d if drop else 0)   # + 2: the two norms' reciprocal RMS
+    rest = 3 * d + (d if cfg.token_dropout_p else 0)
+    per_token = (cfg.n_layer * d + block if grad_checkpoint else cfg.n_layer * block) + rest
+    return batch * L * (per_token * dtype_bytes + cfg.vocab_size * head_bytes)
+
+def memory_per_gpu(cfg: GPTConfig, batch: int, gpus: int = 8, strategy: str = 'ddp', grad_checkpoint: bool = False) -> dict:
+    "GB per GPU of the GPT trainer: weights and optimiser state, activations of `batch` sequences per GPU, and their sum."
+    P = gpt_param_count(cfg)
+    if strategy == 'ddp': state = 24 * P
+    else:
+        blk = 4 * cfg.dim ** 2 + 3 * cfg.dim * cfg.ffn_hidden   # one block: qkv + wo (4 d^2) and the SwiGLU (3 d h), the norms aside
+        state = 20 * P / gpus + blk * (2 * 2 + 4)
+    act = activation_bytes(cfg, batch, grad_checkpoint=grad_checkpoint)
+    return dict(params=P, state_gb=state / 1e9, activations_gb=act / 1e9, total_gb=(state + act) / 1e9)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel as DDP
-from ..core import set_seed, autocast, save_png, psnr, atomic_write, checkpoint_tag, provenance
+from ..core import set_seed, autocast, save_png, psnr, atomic_write, checkpoint_tag, provenance, save_safetensors
 from ..config import TokenizerConfig, arg, make_parser
 from ..data.datasets import skipped_images, ShapeStyles, ImageFolder, HELD_OUT_SEED
 from ..engine import (DistEnv, init_distributed, cleanup_distributed, all_reduce_mean, step_loader, EMA, Checkpointer,
@@ -40,6 +40,7 @@ class TokTrainConfig:
     global_batch: int = arg(256, 'images per step summed over processes (official: 8 GPUs x 32)')
     accum: int = arg(1, 'micro-batches per step: each process splits its share of --global-batch into this many passes (the same update, less memory)')
     micro_batch: int = arg(0, 'images per pass and process instead of --accum: e.g. --global-batch 256 --micro-batch 32 on one GPU is 8 passes')
+    compile: bool = arg(False, 'run the tokenizer forward under torch.compile (inductor); off by default: scripts/bench_train.py --compile measures whether it pays on your machine')
     lr: float = arg(1e-4, 'Adam learning rate of the tokenizer and the discriminator')
     beta1: float = arg(0.9, 'Adam beta1')
     beta2: float = arg(0.95, 'Adam beta2')
@@ -123,13 +124,13 @@ def _passes(env: DistEnv, net: nn.Module, accum: int):
     for i in range(accum):
         yield i, (net.no_sync() if env.distributed and i < accum - 1 else contextlib.nullcontext())
 
-def _generator_backward(gen, model, crit, x: torch.Tensor, accum: int, env: DistEnv, amp, step: int):
-    "The gradients of the step's generator loss over `accum` micro-batches of x: the mean terms, the detached reconstructions, the last usage."
-    tot, recs, n = {}, [], len(x)
+def _generator_backward(gen, model, crit, x: torch.Tensor, accum: int, env: DistEnv, amp, step: int, fwd=None):
+    "The gradients of the step's generator loss over `accum` micro-batches of x: the mean terms, the detached reconstructions, the last usage. `fwd`: a compiled `gen`."
+    tot, recs, n, fwd = {}, [], len(x), gen if fwd is None else fwd
     for (i, sync), part in zip(_passes(env, gen, accum), x.tensor_split(accum)):
         with sync, accumulating(model, i > 0):
             with amp:
-                o = gen(part)
+                o = fwd(part)
                 loss, terms = crit.generator_loss(part, o, step, model.decoder.last_layer)
             check_finite(terms, step)
             w = len(part) / n; (loss * w).backward()
@@ -181,6 +182,7 @@ def train_tokenizer(c: TokTrainConfig, dataset=None, progress: bool = True,
     gen = DDP(model, device_ids=[dev.index] if dev.type == 'cuda' else None) if env.distributed else model
     ddisc = (DDP(disc, device_ids=[dev.index] if dev.type == 'cuda' else None) if env.distributed else disc) if disc is not None else None
     amp = autocast(dev) if c.precision == 'bf16' else autocast('cpu')   # autocast('cpu') = no autocast by default
+    fwd = torch.compile(gen, dynamic=False) if c.compile else gen   # static shapes: inductor fails on the symbolic ones of a recoloured subset
 
     log = JSONLog(out / 'metrics.jsonl', env.main)
     if env.main: atomic_write(out / 'config.json', lambda f: f.write(json.dumps(dict(train=dataclasses.asdict(c), tokenizer=tcfg.to_dict()), indent=1).encode()))
@@ -203,7 +205,7 @@ def train_tokenizer(c: TokTrainConfig, dataset=None, progress: bool = True,
         x = x.to(dev, non_blocking=True)
         set_lr(opt, warmup_lr(step, c.lr, warmup))
         opt.zero_grad(set_to_none=True)
-        terms, recon, usage = _generator_backward(gen, model, crit, x, accum, env, amp, step)
+        terms, recon, usage = _generator_backward(gen, model, crit, x, accum, env, amp, step, fwd)
         gnorm = nn.utils.clip_grad_norm_(model.parameters(), c.clip); opt.step()
         ema.update(model)
         if disc is not None:
@@ -222,6 +224,8 @@ def train_tokenizer(c: TokTrainConfig, dataset=None, progress: bool = True,
             save_png(torch.cat([fixed_x, r.clamp(-1, 1)]).float().cpu(), out / 'samples' / f'recon_{done:07d}.png', nrow=len(fixed_x))
         if done % c.ckpt_every == 0 or done == steps: save(done)
 
+    if env.main:   # the weights users share: pickle-free, with the config
+        save_safetensors(dict(ema=ema.model.state_dict(), tokenizer_config=tcfg.to_dict(), **checkpoint_tag('tokenizer')), out / 'ema.safetensors')
     summary = dict(steps=steps, started_at=start, minutes=(time.time() - t0) / 60, world=env.world, **provenance(seeds=c.seed))
     if c.skip_corrupt: summary['skipped'] = skipped_images(out / 'skipped.tsv')
     if env.main and val_ds is not None:

@@ -1,0 +1,54 @@
+#!/usr/bin/env python
+"""Class accuracy of a finished `hita_nb demo` run's samples against the sampling settings: classifier-free guidance
+scale, temperature and top-k, on a sampling seed of its own (not the demo's), so that choosing a setting from this
+table does not choose on the demo's reported samples.
+
+    python scripts/sample_sweep.py hita_demo --cfg 1 2 3 5 8 --json nbs/results/demo_sample_sweep.json
+
+Every row samples `--per-class` images of each class with the demo's tokenizer and GPT (EMA weights) and asks the
+demo's attribute classifier for their shape; a 95% Wilson interval goes with each accuracy.
+"""
+import argparse, json, math, time
+from pathlib import Path
+import torch
+from hita_nb.core import provenance
+from hita_nb.tokenizer.load import load_tokenizer
+from hita_nb.ar.load import load_gpt
+from hita_nb.ar.generate import generate
+from hita_nb.data.attributes import load_or_train_classifier, attribute_scores
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    "95% Wilson interval of a proportion k / n."
+    p, d = k / n, 1 + z * z / n
+    c, h = (p + z * z / (2 * n)) / d, z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
+    return c - h, c + h
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('demo', help='the --out folder of a finished hita_nb demo run')
+    ap.add_argument('--cfg', type=float, nargs='+', default=[1.0, 2.0, 3.0, 5.0, 8.0], help='guidance scales')
+    ap.add_argument('--temperature', type=float, nargs='+', default=[1.0], help='sampling temperatures')
+    ap.add_argument('--top-k', type=int, nargs='+', default=[0], help='top-k values (0 = all codes)')
+    ap.add_argument('--per-class', type=int, default=20, help='samples per class and setting')
+    ap.add_argument('--seed', type=int, default=1, help='sampling seed (the demo reports seed 0)')
+    ap.add_argument('--json', default='', help='write the table here')
+    a = ap.parse_args(argv)
+    d = Path(a.demo)
+    tok = load_tokenizer(sorted((d / 'tokenizer/checkpoints').glob('step_*.pt'))[-1], 'ema')
+    gpt = load_gpt(sorted((d / 'gpt/checkpoints').glob('step_*.pt'))[-1], 'ema')
+    net = load_or_train_classifier(d, 32, progress=False)
+    labels = torch.arange(gpt.cfg.num_classes).repeat_interleave(a.per_class)
+    rows = []
+    for cfg in a.cfg:
+        for t in a.temperature:
+            for k in a.top_k:
+                t0 = time.time()
+                h, p = generate(gpt, labels, cfg_scale=cfg, temperature=t, top_k=k, generator=torch.Generator().manual_seed(a.seed))
+                acc = float(attribute_scores(net, tok.decode(h, p).clamp(-1, 1), dict(shape=labels))['shape'])
+                lo, hi = wilson(round(acc * len(labels)), len(labels))
+                rows.append(dict(cfg_scale=cfg, temperature=t, top_k=k, class_accuracy=acc, ci95=[lo, hi], samples=len(labels), seconds=time.time() - t0))
+                print(f'cfg {cfg:4.1f}  temperature {t:.2f}  top-k {k:4d}: class accuracy {acc:.3f} [{lo:.3f}, {hi:.3f}]', flush=True)
+    if a.json:
+        Path(a.json).write_text(json.dumps(dict(demo=str(d), seed=a.seed, per_class=a.per_class, rows=rows, **provenance(seeds=a.seed)), indent=1))
+
+if __name__ == '__main__': main()

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..core import load_checkpoint, official_state_dict
 from ..hub import resolve
 from ..config import TokenizerConfig
-from .semantic import SemanticEncoder, AttributeSemantic
+from .semantic import SemanticEncoder, AttributeSemantic, STAND_INS
 from .model import HitaTokenizer
 from .official import load_official_tokenizer
 
@@ -19,7 +19,7 @@ __all__ = ['build_tokenizer', 'load_tokenizer']
 def build_tokenizer(tcfg: TokenizerConfig, semantic_weights: str = '') -> HitaTokenizer:
     "A tokenizer for `tcfg`, with its frozen semantic encoder when the config has one."
     sem = None
-    if tcfg.semantic == 'attribute_net':   # the offline stand-in of the ablations (notebook 13)
+    if tcfg.semantic in STAND_INS:   # the offline stand-ins (notebook 13): classifier, contrastive, random
         sem = AttributeSemantic(semantic_weights)
     elif tcfg.semantic != 'none':
         sem = SemanticEncoder(tcfg.semantic, semantic_weights or None, tcfg.semantic_image_size)

@@ -9,12 +9,15 @@ from pathlib import Path
 import torch
 from torch import nn
 import torch.nn.functional as F
-from ..core import safe_load, load_checkpoint
-from ..data.attributes import AttributeNet
+from ..core import safe_load, load_checkpoint, set_seed, atomic_save, checkpoint_tag
+from ..engine import Progress
+from ..data.datasets import ShapeStyles
+from ..data.attributes import AttributeNet, load_or_train_classifier, classifier_accuracy
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'SEMANTIC_MODELS', 'ATTRIBUTE_SEMANTIC', 'dinov2_to_timm', 'SemanticEncoder',
-           'AttributeSemantic']
+__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'SEMANTIC_MODELS', 'ATTRIBUTE_SEMANTIC', 'STAND_INS', 'dinov2_to_timm',
+           'SemanticEncoder', 'AttributeSemantic', 'ssl_views', 'nt_xent', 'train_contrastive', 'stand_in_config',
+           'load_or_train_stand_in']
 
 # %% ../../nbs/13_semantic.ipynb #cbfa7069
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
@@ -112,12 +115,12 @@ SemanticEncoder.forward = _semantic_forward
 
 # %% ../../nbs/13_semantic.ipynb #40b7ff71
 class AttributeSemantic(nn.Module):
-    "A frozen trained `AttributeNet` as the semantic encoder: image in [-1,1] -> tokens (B, 1+S, C) = [mean; feature map cells]."
+    "A frozen `AttributeNet` trunk (classifier, contrastive or random: `STAND_INS`) as the semantic encoder: image in [-1,1] -> tokens (B, 1+S, C) = [mean; feature map cells]."
     def __init__(self, weights: str | Path):
         super().__init__()
         if not weights or not Path(weights).is_file(): raise FileNotFoundError(
-            f"semantic='attribute_net' needs the trained classifier's file (attribute_net_32.pt, written by "
-            f"load_or_train_classifier); got {str(weights)!r}")
+            f"a stand-in semantic encoder needs its file (attribute_net_32.pt, contrastive_net_32.pt or random_net_32.pt, written "
+            f"by load_or_train_stand_in); got {str(weights)!r}")
         ck = load_checkpoint(weights, 'attribute_net'); self.net = AttributeNet(ck.get('image_size', 32)); self.net.load_state_dict(ck['model'])
         self.dim, self.grid = self.net.out['shape'].in_features, self.net.image_size // 8
         self.requires_grad_(False).eval()
@@ -130,3 +133,83 @@ class AttributeSemantic(nn.Module):
         return torch.cat([t.mean(1, keepdim=True), t], 1)
 
 ATTRIBUTE_SEMANTIC = dict(semantic='attribute_net', semantic_dim=128, semantic_grid=4, semantic_image_size=32)
+
+# %% ../../nbs/13_semantic.ipynb #3918e7ad
+def ssl_views(x: torch.Tensor, g: torch.Generator) -> torch.Tensor:
+    "One random view of each image (B,3,H,W) in [-1,1]: crop and resize, flip, channel shuffle, colour gain and offset, sometimes grey."
+    b = len(x)
+    side = torch.empty(b).uniform_(0.7, 1.0, generator=g)                      # the crop's side, a fraction of the image's
+    flip = torch.where(torch.rand(b, generator=g) < 0.5, -1.0, 1.0)
+    theta = torch.zeros(b, 2, 3)
+    theta[:, 0, 0], theta[:, 1, 1] = side * flip, side
+    theta[:, :, 2] = (torch.rand(b, 2, generator=g) * 2 - 1) * (1 - side)[:, None]   # the crop stays inside the image
+    v = F.grid_sample(x, F.affine_grid(theta, list(x.shape), align_corners=False), mode='bilinear',
+                      padding_mode='reflection', align_corners=False)
+    perm = torch.argsort(torch.rand(b, 3, generator=g), 1)                    # a random channel order per image
+    v = v.gather(1, perm[:, :, None, None].expand_as(v))
+    v = v * torch.empty(b, 3, 1, 1).uniform_(0.7, 1.3, generator=g) + torch.empty(b, 3, 1, 1).uniform_(-0.2, 0.2, generator=g)
+    grey = torch.rand(b, generator=g) < 0.2
+    v[grey] = v[grey].mean(1, keepdim=True).expand(-1, 3, -1, -1)
+    return v.clamp(-1, 1)
+
+def nt_xent(z1: torch.Tensor, z2: torch.Tensor, tau: float = 0.2) -> torch.Tensor:
+    "SimCLR's loss: each of the 2B views must pick its partner among the 2B - 1 others (cosine similarity / tau)."
+    z = F.normalize(torch.cat([z1, z2]), dim=-1); n = len(z1)
+    sim = (z @ z.t() / tau).fill_diagonal_(float('-inf'))
+    return F.cross_entropy(sim, torch.cat([torch.arange(n, 2 * n), torch.arange(n)]))
+
+# %% ../../nbs/13_semantic.ipynb #bc8f21f4
+def _calibrate_batchnorm(net: nn.Module, x: torch.Tensor):
+    "Set every BatchNorm's running statistics to those of `x` (no labels, no gradient)."
+    bns = [m for m in net.modules() if isinstance(m, nn.BatchNorm2d)]
+    for m in bns: m.reset_running_stats(); m.momentum = None      # cumulative average over the batches below
+    net.train()
+    with torch.no_grad():
+        for i in range(0, len(x), 256): net.features(x[i:i + 256])
+    for m in bns: m.momentum = 0.1
+    net.eval()
+
+def train_contrastive(image_size: int = 32, steps: int = 300, batch: int = 128, lr: float = 2e-3, tau: float = 0.2,
+                      seed: int = 4321, progress: bool = True) -> AttributeNet:
+    "An `AttributeNet` trunk trained without labels (SimCLR on fresh embedded images); steps=0: its random initialisation."
+    set_seed(seed); g = torch.Generator().manual_seed(seed)
+    net, ds = AttributeNet(image_size), ShapeStyles(max(steps, 8) * batch, image_size, seed=seed)
+    if steps == 0:
+        _calibrate_batchnorm(net, ds.batch(range(min(len(ds), 2048)))[0]); return net
+    width = net.out['shape'].in_features
+    head = nn.Sequential(nn.Linear(width, width), nn.ReLU(), nn.Linear(width, 64))   # SimCLR's projection, dropped after
+    params = list(net.trunk.parameters()) + list(head.parameters())
+    opt = torch.optim.AdamW(params, lr=lr, weight_decay=1e-4)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, lr, total_steps=steps)
+    net.train(); bar = Progress(range(steps), steps, progress, leave=False)
+    for s in bar:
+        x = ds.batch(range(s * batch, (s + 1) * batch))[0]
+        loss = nt_xent(head(net.features(ssl_views(x, g))), head(net.features(ssl_views(x, g))), tau)
+        opt.zero_grad(); loss.backward(); opt.step(); sched.step()
+        bar.note(loss=float(loss.detach()))
+    return net.eval()
+
+# %% ../../nbs/13_semantic.ipynb #7b6080fc
+STAND_INS = {  # semantic name -> what it is (all: AttributeNet's trunk, 4 x 4 tokens of 128 channels at 32 px)
+    'attribute_net': 'the attribute classifier (trained on shape, palette, texture labels: privileged)',
+    'contrastive_net': 'the same trunk trained without labels (SimCLR)',
+    'random_net': 'the same trunk at its random initialisation (BatchNorm statistics from images)',
+}
+
+def stand_in_config(name: str = 'attribute_net') -> dict:
+    "The TokenizerConfig fields that select stand-in `name`."
+    if name not in STAND_INS: raise KeyError(f'unknown stand-in {name!r}; choose from {list(STAND_INS)}')
+    return dict(semantic=name, semantic_dim=128, semantic_grid=4, semantic_image_size=32)
+
+def load_or_train_stand_in(folder: str | Path, name: str, steps: int = 300, progress: bool = True) -> Path:
+    "The file of stand-in `name` in `folder` (`<name>_32.pt`), trained and saved first if absent; the classifier's is notebook 04's."
+    stand_in_config(name)
+    path = Path(folder) / f'{name}_32.pt'
+    if path.exists(): return path
+    if name == 'attribute_net': load_or_train_classifier(folder, 32, progress=progress); return path
+    n = 0 if name == 'random_net' else steps
+    net = train_contrastive(32, n, progress=progress)
+    # `accuracy` of the untrained heads is chance level: kept only because the classifier's file format has it
+    atomic_save(dict(model=net.state_dict(), accuracy=classifier_accuracy(net), image_size=32, steps=n, objective=name,
+                     **checkpoint_tag('attribute_net')), path)
+    return path

@@ -100,6 +100,10 @@ for _sfx, _gan in (('_gan', dict(disc='patchgan', disc_start=200, disc_weight=0.
                    ('_gan0.05', dict(disc='patchgan', disc_start=400, disc_weight=0.05))):
     for _v in ('style_b16_contrastive_recon_blur3', 'style_b16_blur3', 'style_b16_contrastive_recon'):
         COLLAPSE_VARIANTS[_v + _sfx] = dict(COLLAPSE_VARIANTS[_v], train=dict(COLLAPSE_VARIANTS[_v]['train'], **_gan))
+# part 12: the patch branch always encodes a blurred copy (`patch_lowpass`, at inference too), so no swap can keep the
+# source's sharp texture; its recoloured copies are blurred alike
+for _v in ('style_b16', 'style_b16_contrastive_recon', 'style_b16_random_recon'):
+    COLLAPSE_VARIANTS[_v + '_lowpass3'] = dict(COLLAPSE_VARIANTS[_v], patch_lowpass=3.0)
 
 # %% ../../nbs/80_holistic_collapse.ipynb #a678bce2
 def _code_digest() -> str:

@@ -75,6 +75,8 @@ def encode_features(self: HitaTokenizer, x: torch.Tensor, semantic_features: tor
     sem = get_semantic(self, x, semantic_features)
     h = self.encoder(x)
     patches, holistic = self.encode_transformer(h, sem)
+    if cfg.patch_lowpass:   # our option: the patch codes come from a blurred copy (its holistic outputs are not used)
+        patches = self.encode_transformer(self.encoder(blur(x, cfg.patch_lowpass)), sem)[0]
     zp, zh = self.quant_conv(patches), self.pre_slots_quant(holistic)            # (B,8,g,g), (B,Nq,12)
     qp, ip, lp = self.quantize(zp.permute(0, 2, 3, 1))                           # channel-last rows
     qh, ih, lh = self.slot_quantize(zh)
@@ -164,7 +166,7 @@ def _recolour_some(self: HitaTokenizer, x: torch.Tensor):
     if q.warmup and int(q.warmup_step) <= q.warmup: return None
     m = torch.rand(len(x), device=x.device) < float(self.cfg.patch_recolour)
     if not m.any(): return None
-    return torch.where(m[:, None, None, None], blur(recolour(x), float(self.cfg.patch_blur)), x), m
+    return torch.where(m[:, None, None, None], blur(recolour(x), max(float(self.cfg.patch_blur), float(self.cfg.patch_lowpass))), x), m
 
 RECOLOUR_SUBSET = True   # re-encode only the recoloured images (False: the whole batch again, as first written; the test below compares)
 

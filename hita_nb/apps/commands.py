@@ -18,13 +18,15 @@ from ..tokenizer.fast import fast_tokenizer
 from ..ar.load import load_gpt
 from ..ar.generate import generate
 from ..ar.fast import generate_fast
-from .style import style_transfer
-from .inpainting import inpaint, mask_lower
+from ..data.datasets import IMG_EXTS
+from .style import style_transfer, generative_style_transfer
+from .inpainting import inpaint, mask_lower, inpaint_mask, keep_mask, mask_cells
 
 # %% auto #0
 __all__ = ['PREPROCESSING', 'CommandError', 'read_image', 'check_files', 'class_names', 'resolve_classes',
            'released_tokenizer_of', 'open_tokenizer', 'open_gpt', 'pick_device', 'run_sample', 'run_reconstruct',
-           'run_style', 'parse_keep', 'run_inpaint', 'add_commands', 'run_convert', 'add_convert', 'run_command']
+           'run_style', 'parse_keep', 'read_mask', 'run_inpaint', 'add_commands', 'run_convert', 'add_convert',
+           'run_command']
 
 # %% ../../nbs/62_commands.ipynb #3fb1eca7
 class CommandError(Exception):
@@ -146,36 +148,78 @@ def run_reconstruct(a) -> dict:
     return res
 
 def run_style(a) -> dict:
-    "Zero-shot style transfer: the source's patch tokens decoded with the reference's holistic tokens."
-    check_files(a.source, a.reference); dev = pick_device(a.device); tok = open_tokenizer(a.tokenizer, a.semantic_weights, dev); s = tok.cfg.image_size
+    "Zero-shot style transfer: the source's patch tokens decoded with the reference's holistic tokens; with --gpt also images the GPT writes after them."
+    check_files(a.source, a.reference); dev = pick_device(a.device)
+    tok_spec = a.tokenizer or (released_tokenizer_of(a.gpt) if a.gpt else '')
+    if not tok_spec: raise CommandError('--tokenizer is needed' + (f': {a.gpt} is not a released GPT name that implies one' if a.gpt else ''))
+    if not a.gpt and (a.label is not None or a.samples != 4): raise CommandError('--label and --samples belong to the generative variant: add --gpt')
+    tok = open_tokenizer(tok_spec, a.semantic_weights, dev); s = tok.cfg.image_size
     src, ref = read_image(a.source, s)[None].to(dev), read_image(a.reference, s)[None].to(dev)
     with torch.no_grad(): y = style_transfer(tok, src, ref)
-    out = _out(a); save_png(torch.cat([src, ref, y]).cpu(), out, nrow=3)
-    return dict(image=str(out), layout='source | reference | result', preprocessing=PREPROCESSING.format(s=s))
+    rows, layout = [src, ref, y], 'source | reference | result'
+    res = dict(preprocessing=PREPROCESSING.format(s=s))
+    if a.gpt:
+        gpt = open_gpt(a.gpt, dev)
+        if not 1 <= a.samples <= 64: raise CommandError(f'--samples {a.samples}: give 1 to 64')
+        label = _label_or_null(gpt, a.label)
+        g = torch.Generator(device=dev).manual_seed(a.seed)
+        with torch.no_grad():
+            gen = generative_style_transfer(tok, gpt, ref.expand(a.samples, -1, -1, -1), torch.full((a.samples,), label, device=dev),
+                                            cfg_scale=a.cfg_scale, generator=g)
+        rows.append(gen); layout += f" | {a.samples} images the GPT wrote after the reference's holistic tokens"; res['label'] = label
+    out = _out(a); save_png(torch.cat(rows).cpu(), out, nrow=len(torch.cat(rows)))
+    return dict(image=str(out), layout=layout, **res)
 
-def parse_keep(keep: str) -> float:
-    "--keep: 'top' (half the rows) or a fraction in (0, 1)."
+def _label_or_null(gpt, label) -> int:
+    "The class to condition on: --label, or the null class (-1; class 0 for a model trained without one)."
+    if label is not None: return resolve_classes([label], gpt.cfg.num_classes)[0]
+    return -1 if gpt.cls_embedding.embedding_table.num_embeddings > gpt.cfg.num_classes else 0
+
+def parse_keep(keep: str) -> float | str | Path:
+    "--keep: 'top' (half the rows) or a fraction in (0, 1) -> the fraction; 'left' -> 'left'; an image file -> its Path (a mask)."
     if keep == 'top': return 0.5
+    if keep == 'left': return 'left'
     try: f = float(keep)
-    except ValueError: raise CommandError(f"--keep {keep!r}: give 'top' or a fraction of the rows between 0 and 1 (e.g. 0.5)") from None
+    except ValueError:
+        if Path(keep).suffix.lower() in IMG_EXTS or Path(keep).is_file(): return Path(keep)
+        raise CommandError(f"--keep {keep!r}: give 'top', 'left', a fraction of the rows between 0 and 1 (e.g. 0.5) or a mask image") from None
     if not 0 < f < 1: raise CommandError(f'--keep {keep}: the kept fraction must lie strictly between 0 and 1')
     return f
+
+def read_mask(path: Path, image: str | Path, size: int) -> torch.Tensor:
+    "A mask image (white = to generate) of the same size as `image`, cropped and resized as the image is -> (size, size) bool."
+    check_files(path)
+    try:
+        with Image.open(path) as m: m.load(); m = m.convert('L')
+    except (UnidentifiedImageError, OSError, ValueError) as e: raise CommandError(f'{path}: not a readable image ({type(e).__name__})') from None
+    with Image.open(image) as im: isz = im.size
+    if m.size != isz: raise CommandError(f'{path}: the mask is {m.size[0]} x {m.size[1]} and the image {isz[0]} x {isz[1]}: they must be the same size')
+    return torch.from_numpy(np.asarray(center_crop(m, size)) > 127)
 
 def run_inpaint(a) -> dict:
     "Prefix in-painting: the masked input, then `--samples` completions."
     check_files(a.image); keep = parse_keep(a.keep); dev = pick_device(a.device)
+    if not isinstance(keep, float) and a.fill != 'grey': raise CommandError('--fill mirror needs a top band (--keep top or a fraction)')
     tok_spec = a.tokenizer or released_tokenizer_of(a.gpt)
     if not tok_spec: raise CommandError(f'--tokenizer is needed: {a.gpt} is not a released GPT name that implies one')
     gpt, tok = open_gpt(a.gpt, dev), open_tokenizer(tok_spec, a.semantic_weights, dev); s = tok.cfg.image_size
     x = read_image(a.image, s)[None].to(dev).expand(a.samples, -1, -1, -1)
-    label = resolve_classes([a.label], gpt.cfg.num_classes)[0] if a.label is not None else -1
-    if label == -1 and gpt.cls_embedding.embedding_table.num_embeddings <= gpt.cfg.num_classes: label = 0   # no null class: class 0
+    label = _label_or_null(gpt, a.label)
     g = torch.Generator(device=dev).manual_seed(a.seed)
-    with torch.no_grad():
-        o, _, _ = inpaint(tok, gpt, x, torch.full((a.samples,), label, device=dev), keep=keep, cfg_scale=a.cfg_scale,
-                          generator=g, fill=a.fill)
-    out = _out(a); save_png(torch.cat([x[:1], mask_lower(x[:1], keep), o]).cpu(), out, nrow=a.samples + 2)
-    return dict(image=str(out), layout=f'original | masked input (top {keep:.0%} kept) | {a.samples} completions',
+    labels = torch.full((a.samples,), label, device=dev)
+    if isinstance(keep, float):   # a top band: the paper's prefix prompting
+        with torch.no_grad(): o, _, _ = inpaint(tok, gpt, x, labels, keep=keep, cfg_scale=a.cfg_scale, generator=g, fill=a.fill)
+        shown, what = mask_lower(x[:1], keep), f'top {keep:.0%} kept'
+    else:                          # the left half or a drawn mask: the known tokens forced where they are (our extension)
+        m = keep_mask('left', s) if keep == 'left' else read_mask(keep, a.image, s)
+        cells = mask_cells(m, tok.cfg.grid)
+        if not m.any(): raise CommandError(f'{keep}: the mask marks no pixel to generate (white = generate)')
+        if cells.all(): raise CommandError(f'{keep}: the mask touches every patch cell, so nothing of the image is kept')
+        with torch.no_grad(): o, _, _ = inpaint_mask(tok, gpt, x, labels, m.to(dev), cfg_scale=a.cfg_scale, generator=g)
+        shown = x[:1] * ~m.to(dev)
+        what = 'left half kept' if keep == 'left' else f'{keep.name}: {float(cells.float().mean()):.0%} of the patch cells generated'
+    out = _out(a); save_png(torch.cat([x[:1], shown, o]).cpu(), out, nrow=a.samples + 2)
+    return dict(image=str(out), layout=f'original | masked input ({what}) | {a.samples} completions',
                 label=label, preprocessing=PREPROCESSING.format(s=s))
 
 # %% ../../nbs/62_commands.ipynb #8d76a531
@@ -212,16 +256,27 @@ def add_commands(sub) -> dict:
     r.add_argument('--out', default='reconstruction.png', help='side-by-side PNG')
     r.add_argument('--codes', default='', help='also save the codes (holistic, patch, files) to this .npz')
     t = sub.add_parser('style', help='zero-shot style transfer (swap the holistic tokens)', formatter_class=fmt,
-                       description="Decode the source's patch tokens with the reference's holistic tokens (notebook 60).",
-                       epilog='example: hita_nb style house.jpg starry_night.jpg --tokenizer hita-v --out styled.png')
+                       description="Decode the source's patch tokens with the reference's holistic tokens (notebook 60). "
+                                   "With --gpt, also let the GPT write new images after the reference's holistic tokens "
+                                   "(the generative variant: the reference's style, the GPT's layout of --label).",
+                       epilog='examples:\n  hita_nb style house.jpg starry_night.jpg --tokenizer hita-v --out styled.png\n'
+                              '  hita_nb style house.jpg starry_night.jpg --gpt hita-v/GPT-B-50e --label 483 --samples 4')
     t.add_argument('source', help='image whose layout is kept'); t.add_argument('reference', help='image whose holistic tokens are used')
-    _common(t); t.add_argument('--out', default='style.png', help='PNG: source | reference | result')
+    _common(t, tokenizer_required=False); t.add_argument('--out', default='style.png', help='PNG: source | reference | result [| generated]')
+    t.add_argument('--gpt', default='', help='GPT for the generative variant: a released name, a checkpoint file or hf://... (default: none)')
+    t.add_argument('--label', default=None, help='class id or name the GPT writes (default: none, the null class)')
+    t.add_argument('--samples', type=int, default=4, help='images the GPT writes (default 4)')
+    t.add_argument('--cfg-scale', type=float, default=1.0, help='guidance scale of the GPT (1 = none; needs --label)')
+    t.add_argument('--seed', type=int, default=0, help='seed of the sampling')
     i = sub.add_parser('inpaint', help='complete the lower part of an image with a GPT', formatter_class=fmt,
-                       description='Keep the holistic tokens and the top rows of patch tokens of the image; the GPT writes the rest (notebook 61).',
-                       epilog='example: hita_nb inpaint photo.jpg --gpt hita-v/GPT-B-50e --keep 0.5 --samples 4 --out inpainted.png')
+                       description='Keep the holistic tokens and the known patch tokens of the image (the top rows: the paper; the left half or a mask: '
+                                   'ours); the GPT writes the rest (notebook 61).',
+                       epilog='examples:\n  hita_nb inpaint photo.jpg --gpt hita-v/GPT-B-50e --keep 0.5 --samples 4 --out inpainted.png\n'
+                              '  hita_nb inpaint photo.jpg --gpt hita-v/GPT-B-50e --keep hole.png')
     i.add_argument('image', help='image file (any size and mode)')
     i.add_argument('--gpt', required=True, help='GPT: a released name, a checkpoint file or hf://...'); _common(i, tokenizer_required=False)
-    i.add_argument('--keep', default='top', help="rows kept: 'top' (half) or a fraction in (0, 1); the rest is generated")
+    i.add_argument('--keep', default='top', help="what is kept: 'top' (the upper half), a fraction in (0, 1) of the rows (both: the paper's "
+                   "prefix), 'left' (the left half) or MASK.png (same size as the image, white = generate; our extension)")
     i.add_argument('--samples', type=int, default=4, help='completions drawn (default 4)')
     i.add_argument('--label', default=None, help='class id or name to condition on (default: none, the null class)')
     i.add_argument('--cfg-scale', type=float, default=1.0, help='guidance scale (1 = none; needs --label)')

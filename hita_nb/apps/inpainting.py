@@ -11,7 +11,8 @@ from ..data.attributes import attribute_scores
 from ..ar.generate import generate
 
 # %% auto #0
-__all__ = ['mask_lower', 'mirror_lower', 'inpaint', 'generated_rows', 'score_inpainting', 'inpaint_widget']
+__all__ = ['mask_lower', 'mirror_lower', 'inpaint', 'mask_cells', 'keep_mask', 'inpaint_mask', 'generated_rows',
+           'score_inpainting', 'inpaint_widget']
 
 # %% ../../nbs/61_inpainting.ipynb #a582de97
 def mask_lower(x: torch.Tensor, keep: float) -> torch.Tensor:
@@ -37,6 +38,40 @@ def inpaint(tok, gpt, images: torch.Tensor, labels: torch.Tensor, keep: float = 
     h, p = tok.encode((mask_lower if fill == 'grey' else mirror_lower)(images, keep))
     prefix = p[:, :round(keep * tok.cfg.grid) * tok.cfg.grid]
     h2, p2 = generate(gpt, labels, cfg_scale=cfg_scale, prefix_holistic=h, prefix_patch=prefix, generator=generator, **kw)
+    return tok.decode(h2, p2).clamp(-1, 1), h2, p2
+
+# %% ../../nbs/61_inpainting.ipynb #ba9738d1
+def mask_cells(mask: torch.Tensor, grid: int) -> torch.Tensor:
+    "A pixel mask (H,W) or (B,H,W), True = to generate -> (B or 1, grid*grid) bool: the patch cells with any masked pixel."
+    m = mask.bool()
+    if m.dim() == 2: m = m[None]
+    if m.dim() != 3 or m.shape[-1] % grid or m.shape[-2] % grid:
+        raise ValueError(f'expected a (H, W) or (B, H, W) mask whose sides are multiples of the {grid}-cell grid, got {tuple(mask.shape)}')
+    return torch.nn.functional.adaptive_max_pool2d(m.float()[:, None], grid).flatten(1) > 0
+
+def keep_mask(keep: str | float, size: int) -> torch.Tensor:
+    "The (size, size) pixel mask to generate for --keep: 'top' (the lower half), 'left' (the right half) or a fraction of the rows."
+    m = torch.zeros(size, size, dtype=torch.bool)
+    if keep == 'left': m[:, size // 2:] = True; return m
+    f = 0.5 if keep == 'top' else float(keep)
+    if not 0 < f < 1: raise ValueError(f'keep must lie strictly between 0 and 1, got {f}')
+    m[round(f * size):] = True
+    return m
+
+@torch.no_grad()
+def inpaint_mask(tok, gpt, images: torch.Tensor, labels: torch.Tensor, mask: torch.Tensor, cfg_scale: float = 1.0,
+                 generator: torch.Generator | None = None, **kw) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    "Complete the masked pixels (`mask` (H,W) or (B,H,W), True = generate): keep the other patch cells' tokens, draw the rest."
+    if mask.shape[-2:] != images.shape[-2:]:
+        raise ValueError(f'the mask is {tuple(mask.shape[-2:])} and the images {tuple(images.shape[-2:])}: they must be the same size')
+    gen = mask_cells(mask, tok.cfg.grid).expand(len(images), -1)
+    if gen.all(): raise ValueError('the mask covers every patch cell: nothing is kept')
+    h, p = tok.encode(images * ~mask.bool().to(images.device)[..., None, :, :])   # masked pixels grey (0 in [-1, 1])
+    kept = ~gen.to(p.device)
+    lead = int(kept.all(0).long().cumprod(0).sum())      # leading cells every image keeps: an ordinary prefix
+    force = (kept, p) if not kept[:, lead:].logical_not().all() else None   # nothing kept after the prefix: no forcing
+    h2, p2 = generate(gpt, labels, cfg_scale=cfg_scale, prefix_holistic=h, prefix_patch=p[:, :lead] if lead else None,
+                      force_patch=force, generator=generator, **kw)
     return tok.decode(h2, p2).clamp(-1, 1), h2, p2
 
 # %% ../../nbs/61_inpainting.ipynb #6681fb91

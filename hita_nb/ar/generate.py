@@ -17,6 +17,7 @@ def generate(model: HitaGPT, cond: torch.Tensor,  # (B,) class labels in [0, num
              cfg_scale: float = 1.0, temperature: float = 1.0, top_k: int = 0, top_p: float = 1.0,
              prefix_holistic: torch.Tensor | None = None,  # (B, a) leading holistic tokens to keep
              prefix_patch: torch.Tensor | None = None,  # (B, b) leading patch tokens to keep (needs all holistic ones)
+             force_patch: tuple | None = None,  # (mask (B,Np) bool, tokens (B,Np)): patch tokens kept where mask is True, anywhere
              official_slot_lookup: bool | None = None,  # official table choice at position Nq; None: the model's default
              cfg_schedule=None,  # optional f(position) -> scale, replacing the constant cfg_scale
              generator: torch.Generator | None = None, return_logits: bool = False,
@@ -32,6 +33,14 @@ def generate(model: HitaGPT, cond: torch.Tensor,  # (B,) class labels in [0, num
         if pre.shape[1] != nq: raise ValueError(f'a patch prefix needs all {nq} holistic tokens as prefix_holistic')
         pre = torch.cat([pre, prefix_patch.long()], 1)
     model.check_inputs(cond, pre, no_class_ok=True)
+    if force_patch is not None:
+        fmask, ftok = force_patch
+        if fmask.shape != (B, c.block_size) or ftok.shape != (B, c.block_size) or fmask.dtype != torch.bool:
+            raise ValueError(f'force_patch must be a bool mask and tokens of shape ({B}, {c.block_size}), '
+                             f'got {tuple(fmask.shape)} {fmask.dtype} and {tuple(ftok.shape)}')
+        kept = ftok[fmask]
+        if len(kept) and (kept.min() < 0 or kept.max() >= (c.patch_vocab_size or c.vocab_size)):
+            raise ValueError('forced patch tokens must be codes of the patch codebook')
     if pre.shape[1] > n_total: raise ValueError(f'prefix of {pre.shape[1]} tokens is longer than the sequence ({n_total})')
     guided = cfg_scale > 1.0 or cfg_schedule is not None
     has_null = model.cls_embedding.embedding_table.num_embeddings > c.num_classes
@@ -56,7 +65,12 @@ def generate(model: HitaGPT, cond: torch.Tensor,  # (B,) class labels in [0, num
             if c.patch_vocab_size and pos + ids.shape[1] - 1 >= nq:   # a patch token next: only the codes the tokenizer has
                 lg = lg.clone(); lg[:, c.patch_vocab_size:] = float('-inf')
             if return_logits: step_logits.append(lg)
-            tok = draw(lg, temperature, top_k, top_p, generator)
+            j = pos + ids.shape[1] - 1 - nq               # the patch index of this token (negative: holistic)
+            m = fmask[:, j] if force_patch is not None and j >= 0 else None
+            if m is not None and m.all(): tok = ftok[:, j].long()   # known everywhere: nothing drawn
+            else:
+                tok = draw(lg, temperature, top_k, top_p, generator)
+                if m is not None: tok = torch.where(m, ftok[:, j].long(), tok)
             pos += ids.shape[1]; ids = tok[:, None]; out.append(ids)
     finally: model.clear_caches()
     seq = torch.cat(out, 1)

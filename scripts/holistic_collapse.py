@@ -4,6 +4,7 @@
     python scripts/holistic_collapse.py --out runs/collapse                          # every variant, seeds 0 1 2
     python scripts/holistic_collapse.py --out runs/collapse --variants faithful restart20_patch4 --seeds 0
     python scripts/holistic_collapse.py --out runs/collapse --collect --results nbs/results/collapse.json
+    python scripts/holistic_collapse.py --out runs/more --collect --merge --results nbs/results/collapse.json   # add new runs
     python scripts/holistic_collapse.py --out runs/collapse --rescore     # add scores a run lacks, from its final checkpoint
 
 A run takes 6-8 minutes on one core of this 2-core machine with the other core busy (each run records its minutes);
@@ -25,11 +26,13 @@ def collect(out: Path, variants) -> dict:
     return dict(experiment='holistic codebook collapse in miniature (notebook 80)', runs=runs)
 
 def rescore(out: Path, variants) -> int:
-    "Add the reconstruction-attribute scores to finished runs that lack them, from each run's final checkpoint; returns how many."
+    "Add the scores a finished run lacks (reconstruction attributes; where swapped textures went), from its final checkpoint; returns how many."
     from hita_nb.core import atomic_write
     from hita_nb.data.attributes import load_or_train_classifier
     from hita_nb.data.datasets import ShapeStyles, HELD_OUT_SEED
     from hita_nb.tokenizer.load import load_tokenizer
+    from hita_nb.tokenizer.semantic import STAND_INS
+    from hita_nb.apps.style import score_style_transfer
     from hita_nb.experiments.collapse import recon_attributes
     net = load_or_train_classifier(out, 32, 400, progress=False)
     held = ShapeStyles(500, 32, seed=HELD_OUT_SEED); x, a = held.batch(range(len(held)))[0], held.sample_attributes(range(len(held)))
@@ -37,12 +40,28 @@ def rescore(out: Path, variants) -> int:
     for v in variants:
         for f in sorted(out.glob(f'{v}_seed*/result.json')):
             r = json.loads(f.read_text()); ck = f.parent / 'checkpoints' / f'step_{r["steps"]:07d}.pt'
-            if r['variant'] != v or 'recon_attributes' in r['final'] or not ck.exists(): continue
-            r['final']['recon_attributes'] = r['curve'][str(r['steps'])]['recon_attributes'] = recon_attributes(load_tokenizer(ck), net, x, a)
+            fin, last = r['final'], r['curve'][str(r['steps'])]
+            need_rec, need_swap = 'recon_attributes' not in fin, 'texture_kept_from_source' not in fin.get('style_transfer', {})
+            if r['variant'] != v or not (need_rec or need_swap) or not ck.exists(): continue
+            sem = r['overrides'].get('semantic')
+            tok = load_tokenizer(ck, semantic_weights=str(out / f'{sem}_32.pt') if sem in STAND_INS else '')
+            if need_rec: fin['recon_attributes'] = last['recon_attributes'] = recon_attributes(tok, net, x, a)
+            if need_swap: fin['style_transfer'] = last['style_transfer'] = score_style_transfer(tok, net, fin['style_transfer']['pairs'])[0]
             r['rescored'] = provenance(checkpoints=[ck])
             atomic_write(f, lambda fh: fh.write(json.dumps(r, indent=1).encode())); n += 1
-            print(f.parent.name, r['final']['recon_attributes'], flush=True)
+            print(f.parent.name, fin['recon_attributes'], fin['style_transfer'], flush=True)
     return n
+
+def merge(old: dict, new: dict) -> dict:
+    "The runs of `old` and those of `new` whose (variant, seed) `old` lacks, in variant order of COLLAPSE_VARIANTS, then seed."
+    have = {(r['variant'], r['seed']) for r in old['runs']}
+    added = [r for r in new['runs'] if (r['variant'], r['seed']) not in have]
+    skipped = [f"{r['variant']}/{r['seed']}" for r in new['runs'] if (r['variant'], r['seed']) in have]
+    if skipped: print('already in the results, kept as they were:', ', '.join(skipped))
+    order = {v: i for i, v in enumerate(COLLAPSE_VARIANTS)}
+    runs = sorted(old['runs'] + added, key=lambda r: (order.get(r['variant'], len(order)), r['seed']))
+    print(f'{len(added)} runs added to {len(old["runs"])}')
+    return dict(old, runs=runs)
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -53,14 +72,19 @@ def main(argv=None):
     p.add_argument('--collect', action='store_true', help='train nothing: gather the finished runs of --out')
     p.add_argument('--rescore', action='store_true', help='train nothing: add the scores a finished run lacks, from its final checkpoint')
     p.add_argument('--results', default='', help='JSON to write (default OUT/collapse.json)')
+    p.add_argument('--merge', action='store_true', help='with --collect: keep the runs already in --results and add the new ones')
     a = p.parse_args(argv)
     unknown = set(a.variants) - set(COLLAPSE_VARIANTS)
     if unknown: p.error(f'unknown variants {sorted(unknown)}; known: {list(COLLAPSE_VARIANTS)}')
     out = Path(a.out)
     if a.rescore: print(f'{rescore(out, a.variants)} runs rescored'); return
     res = collect(out, a.variants) if a.collect else collapse_study(out, {v: COLLAPSE_VARIANTS[v] for v in a.variants}, a.seeds, a.steps)
-    res.update(provenance=provenance(seeds=a.seeds))
     dest = Path(a.results or out / 'collapse.json'); dest.parent.mkdir(parents=True, exist_ok=True)
+    if a.merge:
+        if not (a.collect and dest.exists()): p.error('--merge needs --collect and an existing --results file')
+        old = json.loads(dest.read_text()); res = merge(old, res)
+        res['merged'] = old.get('merged', []) + [old.get('provenance', {})]   # where each earlier part came from
+    res.update(provenance=provenance(seeds=a.seeds))
     dest.write_text(json.dumps(res, indent=1))
     print(f'{len(res["runs"])} runs -> {dest}')
 

@@ -5,12 +5,12 @@
 # %% ../../nbs/60_style_transfer.ipynb #981aefd0
 from __future__ import annotations
 import torch
-from ..data.datasets import ShapeStyles, HELD_OUT_SEED
+from ..data.datasets import ShapeStyles, HELD_OUT_SEED, TEXTURES
 from ..data.attributes import attribute_scores
 from ..ar.generate import generate
 
 # %% auto #0
-__all__ = ['style_transfer', 'generative_style_transfer', 'score_style_transfer', 'style_picker']
+__all__ = ['PLAIN', 'style_transfer', 'generative_style_transfer', 'score_style_transfer', 'style_picker']
 
 # %% ../../nbs/60_style_transfer.ipynb #ccdee3c0
 @torch.no_grad()
@@ -29,6 +29,8 @@ def generative_style_transfer(tok, gpt, reference: torch.Tensor, labels: torch.T
     return tok.decode(h, p).clamp(-1, 1)
 
 # %% ../../nbs/60_style_transfer.ipynb #22ea0e9f
+PLAIN = TEXTURES.index('plain')
+
 @torch.no_grad()
 def score_style_transfer(tok, net, n: int = 200, seed: int = HELD_OUT_SEED) -> tuple[dict, torch.Tensor]:
     "Attribute agreement of swap decodes on `n` held-out (source, reference) pairs; returns scores and an example grid."
@@ -42,6 +44,11 @@ def score_style_transfer(tok, net, n: int = 200, seed: int = HELD_OUT_SEED) -> t
              texture_from_reference=attribute_scores(net, out, dict(texture=a_ref['texture']))['texture'],
              palette_kept_from_source=attribute_scores(net, out[differ], dict(palette=a_src['palette'][differ]))['palette'],
              pairs=n)
+    tdiff = a_src['texture'] != a_ref['texture']                   # where the texture went when it did not follow the reference:
+    textured = (a_src['texture'] != PLAIN) & (a_ref['texture'] != PLAIN)
+    s['texture_kept_from_source'] = attribute_scores(net, out[tdiff], dict(texture=a_src['texture'][tdiff]))['texture'] if tdiff.any() else None
+    s['texture_flat'] = attribute_scores(net, out[textured], dict(texture=torch.full_like(a_src['texture'][textured], PLAIN)))['texture'] \
+        if textured.any() else None                                # painted plain although both images are patterned
     return s, torch.cat([src[:8], ref[:8], out[:8]])
 
 # %% ../../nbs/60_style_transfer.ipynb #c6c5f0c2

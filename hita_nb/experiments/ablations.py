@@ -12,6 +12,7 @@ from ..data.datasets import ShapeStyles, HELD_OUT_SEED
 from ..data.attributes import load_or_train_classifier
 from ..tokenizer.train import TokTrainConfig, train_tokenizer
 from ..tokenizer.load import load_tokenizer
+from ..tokenizer.semantic import ATTRIBUTE_SEMANTIC
 from ..eval.recon import evaluate_reconstruction
 from ..eval.probes import linear_probe, token_features
 from ..apps.style import score_style_transfer
@@ -76,7 +77,7 @@ def tokenizer_variants(out: str | Path, variants: dict,  # name -> TokenizerConf
 VARIANTS = {
     'hita': {},                                                            # the tiny Hita: 8 queries, k = 2, no semantic encoder
     'no_queries': dict(num_holistic=0, shift_k=0),                         # Table 2 baseline: the attention modules, no queries
-    'semantic': dict(semantic='attribute_net', semantic_dim=128, semantic_grid=4, semantic_image_size=32),  # Table 2 + injection (stand-in)
+    'semantic': ATTRIBUTE_SEMANTIC,  # Table 2 + injection (stand-in)
     'partial': dict(fusion='partial'), 'full': dict(fusion='full'),       # Table 9
     'no_trans': dict(stage1=False), 'no_causal': dict(stage2=False),       # Table 10
     'vanilla_vq': dict(num_holistic=0, shift_k=0, stage1=False, stage2=False),   # Table 10 first row: a plain VQGAN

@@ -18,9 +18,9 @@ from ..eval.probes import token_features, linear_probe
 from ..apps.style import score_style_transfer
 
 # %% auto #0
-__all__ = ['COLLAPSE_VARIANTS', 'METRICS', 'holistic_spread', 'collapse_scores', 'recon_attributes', 'collapse_run',
-           'collapse_study', 'get', 'runs_of', 'compare', 'summary_table', 'plot_collapse', 'plot_curves',
-           'verdict_table']
+__all__ = ['COLLAPSE_VARIANTS', 'METRICS', 'LOWER_IS_BETTER', 'holistic_spread', 'collapse_scores', 'recon_attributes',
+           'collapse_run', 'collapse_study', 'get', 'runs_of', 'compare', 'summary_table', 'plot_collapse',
+           'plot_curves', 'verdict_table']
 
 # %% ../../nbs/80_holistic_collapse.ipynb #a0c35714
 @torch.no_grad()
@@ -163,13 +163,16 @@ from ..stats import paired_effect   # notebook 08: the paired t-interval, margin
 
 
 # %% ../../nbs/80_holistic_collapse.ipynb #07197916
-METRICS = {  # key in a run's results -> (label, margin); all higher-is-better
+METRICS = {  # key in a run's results -> (label, margin); higher is better but for LOWER_IS_BETTER
     'usage_holistic': ('holistic usage', 0.05), 'holistic_spread.cos_to_mean': ('holistic cos to mean', 0.05),
     'probe.holistic.palette': ('palette from holistic codes', 0.05), 'probe.holistic.texture': ('texture from holistic codes', 0.05),
     'probe.holistic.shape': ('shape from holistic codes', 0.05), 'probe.patch.palette': ('palette from patch codes', 0.05),
     'style_transfer.palette_from_reference': ('swap: palette from B', 0.05), 'style_transfer.texture_from_reference': ('swap: texture from B', 0.05),
     'style_transfer.shape_from_source': ('swap: shape from A', 0.05), 'psnr': ('PSNR (dB)', 0.3),
-    'recon_attributes.palette': ('palette of reconstructions', 0.05), 'recon_attributes.texture': ('texture of reconstructions', 0.05)}
+    'recon_attributes.palette': ('palette of reconstructions', 0.05), 'recon_attributes.texture': ('texture of reconstructions', 0.05),
+    'probe.patch.texture': ('texture from patch codes', 0.05),   # the rest from part 12 on (earlier runs lack them):
+    'style_transfer.texture_kept_from_source': ('swap: texture kept from A', 0.05), 'style_transfer.texture_flat': ('swap: painted plain', 0.05)}
+LOWER_IS_BETTER = {'holistic_spread.cos_to_mean', 'style_transfer.texture_kept_from_source', 'style_transfer.texture_flat'}
 
 def get(r: dict, key: str):
     "A nested value by dotted key ('probe.holistic.palette'); None when absent."
@@ -183,11 +186,12 @@ def runs_of(res: dict, variant: str) -> dict:
     return {r['seed']: r['final'] for r in res['runs'] if r['variant'] == variant}
 
 def compare(res: dict, variant: str, baseline: str = 'faithful', metrics: dict = METRICS) -> dict:
-    "Paired effects of `variant` against `baseline` over their common seeds, per metric (spread: lower is better)."
+    "Paired effects of `variant` against `baseline` over their common seeds, per metric (LOWER_IS_BETTER: lower is better); a metric some of those runs lack is left out."
     a, b = runs_of(res, variant), runs_of(res, baseline)
     seeds = sorted(set(a) & set(b))
-    return {k: paired_effect([get(a[s], k) for s in seeds], [get(b[s], k) for s in seeds], margin,
-                             higher_is_better=not k.startswith('holistic_spread')) for k, (_, margin) in metrics.items()}
+    pairs = {k: ([get(a[s], k) for s in seeds], [get(b[s], k) for s in seeds]) for k in metrics}
+    return {k: paired_effect(x, y, metrics[k][1], higher_is_better=k not in LOWER_IS_BETTER)
+            for k, (x, y) in pairs.items() if None not in x + y}
 
 def summary_table(res: dict, variants, keys=('usage_holistic', 'holistic_spread.cos_to_mean', 'probe.holistic.palette',
                                               'probe.holistic.texture', 'style_transfer.palette_from_reference',
@@ -243,5 +247,6 @@ def verdict_table(res: dict, variants, keys, baseline: str = 'faithful') -> tupl
         if v == baseline or n < 2: continue
         e = compare(res, v, baseline, {k: METRICS[k] for k in keys}); effects[v] = e
         f = lambda k, x: f'{x:+.2f}' if k == 'psnr' or k.startswith('holistic_spread') else f'{100 * x:+.1f}'
-        rows.append(f'| `{v}` | {n} | ' + ' | '.join(f"{f(k, e[k]['mean'])} [{f(k, e[k]['lo'])}, {f(k, e[k]['hi'])}] {e[k]['verdict']}" for k in keys) + ' |')
+        rows.append(f'| `{v}` | {n} | ' + ' | '.join(f"{f(k, e[k]['mean'])} [{f(k, e[k]['lo'])}, {f(k, e[k]['hi'])}] {e[k]['verdict']}"
+                                                     if k in e else '-' for k in keys) + ' |')
     return '\n'.join(rows), effects

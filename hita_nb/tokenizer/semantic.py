@@ -9,13 +9,13 @@ from pathlib import Path
 import torch
 from torch import nn
 import torch.nn.functional as F
-from ..core import safe_load, load_checkpoint, set_seed, atomic_save, checkpoint_tag
+from ..core import safe_load, load_checkpoint, atomic_save, checkpoint_tag
 from ..engine import Progress
 from ..data.datasets import ShapeStyles
 from ..data.attributes import AttributeNet, load_or_train_classifier, classifier_accuracy
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'SEMANTIC_MODELS', 'ATTRIBUTE_SEMANTIC', 'STAND_INS', 'dinov2_to_timm',
+__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'SEMANTIC_MODELS', 'STAND_INS', 'ATTRIBUTE_SEMANTIC', 'dinov2_to_timm',
            'SemanticEncoder', 'AttributeSemantic', 'ssl_views', 'nt_xent', 'train_contrastive', 'stand_in_config',
            'load_or_train_stand_in']
 
@@ -132,8 +132,6 @@ class AttributeSemantic(nn.Module):
         t = self.net.trunk[:3](x).flatten(2).transpose(1, 2)            # (B, S, C)
         return torch.cat([t.mean(1, keepdim=True), t], 1)
 
-ATTRIBUTE_SEMANTIC = dict(semantic='attribute_net', semantic_dim=128, semantic_grid=4, semantic_image_size=32)
-
 # %% ../../nbs/13_semantic.ipynb #3918e7ad
 def ssl_views(x: torch.Tensor, g: torch.Generator) -> torch.Tensor:
     "One random view of each image (B,3,H,W) in [-1,1]: crop and resize, flip, channel shuffle, colour gain and offset, sometimes grey."
@@ -172,7 +170,12 @@ def _calibrate_batchnorm(net: nn.Module, x: torch.Tensor):
 def train_contrastive(image_size: int = 32, steps: int = 300, batch: int = 128, lr: float = 2e-3, tau: float = 0.2,
                       seed: int = 4321, progress: bool = True) -> AttributeNet:
     "An `AttributeNet` trunk trained without labels (SimCLR on fresh embedded images); steps=0: its random initialisation."
-    set_seed(seed); g = torch.Generator().manual_seed(seed)
+    with torch.random.fork_rng(devices=[]):     # a random stream of its own: the caller's is left where it was
+        torch.manual_seed(seed)
+        return _train_contrastive(image_size, steps, batch, lr, tau, seed, progress)
+
+def _train_contrastive(image_size, steps, batch, lr, tau, seed, progress) -> AttributeNet:
+    g = torch.Generator().manual_seed(seed)
     net, ds = AttributeNet(image_size), ShapeStyles(max(steps, 8) * batch, image_size, seed=seed)
     if steps == 0:
         _calibrate_batchnorm(net, ds.batch(range(min(len(ds), 2048)))[0]); return net
@@ -200,6 +203,8 @@ def stand_in_config(name: str = 'attribute_net') -> dict:
     "The TokenizerConfig fields that select stand-in `name`."
     if name not in STAND_INS: raise KeyError(f'unknown stand-in {name!r}; choose from {list(STAND_INS)}')
     return dict(semantic=name, semantic_dim=128, semantic_grid=4, semantic_image_size=32)
+
+ATTRIBUTE_SEMANTIC = stand_in_config('attribute_net')   # the privileged classifier (the ablations' 'semantic' variant)
 
 def load_or_train_stand_in(folder: str | Path, name: str, steps: int = 300, progress: bool = True) -> Path:
     "The file of stand-in `name` in `folder` (`<name>_32.pt`), trained and saved first if absent; the classifier's is notebook 04's."

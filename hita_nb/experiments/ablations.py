@@ -13,13 +13,14 @@ from ..data.attributes import load_or_train_classifier
 from ..tokenizer.train import TokTrainConfig, train_tokenizer
 from ..tokenizer.load import load_tokenizer
 from ..tokenizer.semantic import ATTRIBUTE_SEMANTIC
+from ..config import TOKENIZER_PRESETS
 from ..eval.recon import evaluate_reconstruction
 from ..eval.probes import linear_probe, token_features
 from ..apps.style import score_style_transfer
 
 # %% auto #0
-__all__ = ['VARIANTS', 'train_variant', 'score_variant', 'tokenizer_variants', 'summarise', 'variant_table', 'plot_variants',
-           'claim_verdict', 'k_ablation']
+__all__ = ['VARIANTS', 'RECIPES', 'HOLISTIC_ONLY', 'train_variant', 'score_variant', 'tokenizer_variants', 'summarise',
+           'recipe_overrides', 'variant_table', 'plot_variants', 'claim_verdict', 'k_ablation']
 
 # %% ../../nbs/90_ablation_k.ipynb #6c0fff38
 def train_variant(rd: Path, overrides: dict, seed: int, steps: int, images: int, batch: int, lr: float,
@@ -48,11 +49,13 @@ def score_variant(tok, net, net_w, held, probe_images: int = 2000, style_pairs: 
     return r
 
 def tokenizer_variants(out: str | Path, variants: dict,  # name -> TokenizerConfig overrides
-                       seeds=(0, 1), steps: int = 400, images: int = 8000, eval_images: int = 500, batch: int = 32,
+                       seeds=(0, 1), steps: int | None = None, images: int = 8000, eval_images: int = 500, batch: int | None = None,
                        lr: float = 1e-3, classifier_steps: int = 400, probe_images: int = 0, style_pairs: int = 0,
-                       experiment: str = '', progress: bool = True) -> dict:
+                       experiment: str = '', progress: bool = True,
+                       recipe: str = 'tiny') -> dict:   # RECIPES: the options and the steps and batch (unless given)
     "Train one tiny tokenizer per (variant, seed) and score it on held-out images; resumable per run; writes OUT/results.json."
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    steps, batch = steps or RECIPES[recipe][2], batch or RECIPES[recipe][1]
     net_w = out / 'attribute_net_32.pt'; net = load_or_train_classifier(out, 32, classifier_steps, progress=progress)
     held = ShapeStyles(eval_images, 32, seed=HELD_OUT_SEED)
     runs = []
@@ -62,12 +65,12 @@ def tokenizer_variants(out: str | Path, variants: dict,  # name -> TokenizerConf
             if not res_file.exists():
                 t0 = time.time()
                 sw = str(net_w) if ov.get('semantic') == 'attribute_net' else ''
-                ck = train_variant(rd, ov, seed, steps, images, batch, lr, sw, progress)
+                ck = train_variant(rd, recipe_overrides(ov, recipe), seed, steps, images, batch, lr, sw, progress)
                 r = score_variant(load_tokenizer(ck, 'ema', sw), net, net_w, held, probe_images, style_pairs)
-                r.update(variant=name, overrides=ov, seed=seed, minutes=(time.time() - t0) / 60)
+                r.update(variant=name, overrides=ov, recipe=recipe, seed=seed, minutes=(time.time() - t0) / 60)
                 atomic_write(res_file, lambda f: f.write(json.dumps(r, indent=1).encode()))
             runs.append(json.loads(res_file.read_text()))
-    res = dict(experiment=experiment, steps=steps, batch=batch, lr=lr, images=images, eval_images=eval_images,
+    res = dict(experiment=experiment, recipe=recipe, steps=steps, batch=batch, lr=lr, images=images, eval_images=eval_images,
                held_out_seed=HELD_OUT_SEED, tokenizer='tiny (32 px, 8x8 patches, 8 holistic, 256 codes)', runs=runs,
                **provenance(seeds=sorted({r['seed'] for r in runs})))
     atomic_write(out / 'results.json', lambda f: f.write(json.dumps(res, indent=1).encode()))
@@ -100,6 +103,21 @@ def _get(r, key):
         if not isinstance(r, dict) or part not in r: return None
         r = r[part]
     return r
+
+# %% ../../nbs/90_ablation_k.ipynb #211e0420
+RECIPES = {  # name -> (the preset whose options the variants start from, tokenizer batch, steps)
+    'tiny': ('tiny', 32, 400),               # the first miniature: the official options
+    'tiny_style': ('tiny_style', 16, 800),   # the demo's (notebook 80): warm-up, restarts, recoloured patch inputs
+}
+HOLISTIC_ONLY = ('holistic_warmup', 'holistic_restart_every', 'patch_recolour', 'patch_blur', 'patch_lowpass', 'holistic_commit_beta')
+
+def recipe_overrides(overrides: dict, recipe: str = 'tiny') -> dict:
+    "A variant's TokenizerConfig overrides on top of `recipe`'s options; options acting on holistic tokens are dropped for a variant without them."
+    if recipe not in RECIPES: raise KeyError(f'unknown recipe {recipe!r}; choose from {list(RECIPES)}')
+    preset, tiny = TOKENIZER_PRESETS[RECIPES[recipe][0]], TOKENIZER_PRESETS['tiny']
+    base = {k: v for k, v in preset.items() if tiny.get(k) != v}          # what the recipe changes in the tiny preset
+    if overrides.get('num_holistic', 1) == 0: base = {k: v for k, v in base.items() if k not in HOLISTIC_ONLY}
+    return {**base, **overrides}
 
 # %% ../../nbs/90_ablation_k.ipynb #3c24d497
 def variant_table(res: dict, names, keys, labels: dict | None = None) -> str:

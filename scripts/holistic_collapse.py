@@ -26,14 +26,14 @@ def collect(out: Path, variants) -> dict:
     return dict(experiment='holistic codebook collapse in miniature (notebook 80)', runs=runs)
 
 def rescore(out: Path, variants) -> int:
-    "Add the scores a finished run lacks (reconstruction attributes; where swapped textures went), from its final checkpoint; returns how many."
+    "Add the scores a finished run lacks (reconstruction attributes; where swapped textures went; swaps onto plain sources), from its final checkpoint; returns how many."
     from hita_nb.core import atomic_write
     from hita_nb.data.attributes import load_or_train_classifier
     from hita_nb.data.datasets import ShapeStyles, HELD_OUT_SEED
     from hita_nb.tokenizer.load import load_tokenizer
     from hita_nb.tokenizer.semantic import STAND_INS
     from hita_nb.apps.style import score_style_transfer
-    from hita_nb.experiments.collapse import recon_attributes
+    from hita_nb.experiments.collapse import recon_attributes, swap_onto_plain
     net = load_or_train_classifier(out, 32, 400, progress=False)
     held = ShapeStyles(500, 32, seed=HELD_OUT_SEED); x, a = held.batch(range(len(held)))[0], held.sample_attributes(range(len(held)))
     n = 0
@@ -42,14 +42,16 @@ def rescore(out: Path, variants) -> int:
             r = json.loads(f.read_text()); ck = f.parent / 'checkpoints' / f'step_{r["steps"]:07d}.pt'
             fin, last = r['final'], r['curve'][str(r['steps'])]
             need_rec, need_swap = 'recon_attributes' not in fin, 'texture_kept_from_source' not in fin.get('style_transfer', {})
-            if r['variant'] != v or not (need_rec or need_swap) or not ck.exists(): continue
+            need_plain = 'swap_onto_plain' not in fin
+            if r['variant'] != v or not (need_rec or need_swap or need_plain) or not ck.exists(): continue
             sem = r['overrides'].get('semantic')
             tok = load_tokenizer(ck, semantic_weights=str(out / f'{sem}_32.pt') if sem in STAND_INS else '')
             if need_rec: fin['recon_attributes'] = last['recon_attributes'] = recon_attributes(tok, net, x, a)
             if need_swap: fin['style_transfer'] = last['style_transfer'] = score_style_transfer(tok, net, fin['style_transfer']['pairs'])[0]
+            if need_plain: fin['swap_onto_plain'] = last['swap_onto_plain'] = swap_onto_plain(tok, net, fin['style_transfer']['pairs'])
             r['rescored'] = provenance(checkpoints=[ck])
             atomic_write(f, lambda fh: fh.write(json.dumps(r, indent=1).encode())); n += 1
-            print(f.parent.name, fin['recon_attributes'], fin['style_transfer'], flush=True)
+            print(f.parent.name, fin['recon_attributes'], fin['style_transfer'], fin['swap_onto_plain'], flush=True)
     return n
 
 def merge(old: dict, new: dict) -> dict:

@@ -15,12 +15,12 @@ from ..tokenizer.train import TokTrainConfig, train_tokenizer, evaluate_tokenize
 from ..tokenizer.load import load_tokenizer
 from ..tokenizer.semantic import STAND_INS, stand_in_config, load_or_train_stand_in
 from ..eval.probes import token_features, linear_probe
-from ..apps.style import score_style_transfer
+from ..apps.style import score_style_transfer, style_transfer, PLAIN
 
 # %% auto #0
-__all__ = ['COLLAPSE_VARIANTS', 'METRICS', 'LOWER_IS_BETTER', 'holistic_spread', 'collapse_scores', 'recon_attributes',
-           'collapse_run', 'collapse_study', 'get', 'runs_of', 'compare', 'summary_table', 'plot_collapse',
-           'plot_curves', 'verdict_table']
+__all__ = ['COLLAPSE_VARIANTS', 'METRICS', 'LOWER_IS_BETTER', 'holistic_spread', 'collapse_scores', 'swap_onto_plain',
+           'recon_attributes', 'collapse_run', 'collapse_study', 'get', 'runs_of', 'compare', 'summary_table',
+           'plot_collapse', 'plot_curves', 'verdict_table']
 
 # %% ../../nbs/80_holistic_collapse.ipynb #a0c35714
 @torch.no_grad()
@@ -42,9 +42,19 @@ def collapse_scores(tok, net, held: ShapeStyles, probe_train: ShapeStyles, style
     for w in ('holistic', 'patch'):
         f_tr, f_te = token_features(tok, x_tr, w), token_features(tok, x_te, w)
         r['probe'][w] = {k: linear_probe(f_tr, a_tr[k], f_te, a_te[k])['test_accuracy'] for k in ('palette', 'texture', 'shape')}
-    if style_pairs: r['style_transfer'] = score_style_transfer(tok, net, style_pairs)[0]
+    if style_pairs: r['style_transfer'] = score_style_transfer(tok, net, style_pairs)[0]; r['swap_onto_plain'] = swap_onto_plain(tok, net, style_pairs)
     r['recon_attributes'] = recon_attributes(tok, net, x_te, a_te)
     return r
+
+@torch.no_grad()
+def swap_onto_plain(tok, net, n: int = 200, seed: int = HELD_OUT_SEED + 7) -> dict:
+    "Swaps whose source is plain and whose reference is patterned: the patch codes then hold no texture to fall back on."
+    ds = ShapeStyles(40 * n, tok.cfg.image_size, seed=seed); tex = ds.sample_attributes(range(len(ds)))['texture']
+    src_i, ref_i = (tex == PLAIN).nonzero()[:n, 0], (tex != PLAIN).nonzero()[:n, 0]
+    if len(src_i) < n or len(ref_i) < n: raise ValueError(f'fewer than {n} plain or patterned images among {len(ds)}')
+    tok.eval(); y = style_transfer(tok, ds.batch(src_i.tolist())[0], ds.batch(ref_i.tolist())[0])
+    return dict(texture_from_reference=attribute_scores(net, y, dict(texture=tex[ref_i]))['texture'],
+                plain=attribute_scores(net, y, dict(texture=tex[src_i]))['texture'], pairs=n)
 
 @torch.no_grad()
 def recon_attributes(tok, net, x: torch.Tensor, attrs: dict) -> dict:
@@ -171,8 +181,9 @@ METRICS = {  # key in a run's results -> (label, margin); higher is better but f
     'style_transfer.shape_from_source': ('swap: shape from A', 0.05), 'psnr': ('PSNR (dB)', 0.3),
     'recon_attributes.palette': ('palette of reconstructions', 0.05), 'recon_attributes.texture': ('texture of reconstructions', 0.05),
     'probe.patch.texture': ('texture from patch codes', 0.05),   # the rest from part 12 on (earlier runs lack them):
-    'style_transfer.texture_kept_from_source': ('swap: texture kept from A', 0.05), 'style_transfer.texture_flat': ('swap: painted plain', 0.05)}
-LOWER_IS_BETTER = {'holistic_spread.cos_to_mean', 'style_transfer.texture_kept_from_source', 'style_transfer.texture_flat'}
+    'style_transfer.texture_kept_from_source': ('swap: texture kept from A', 0.05), 'style_transfer.texture_flat': ('swap: painted plain', 0.05),
+    'swap_onto_plain.texture_from_reference': ('plain A: texture from B', 0.05), 'swap_onto_plain.plain': ('plain A: painted plain', 0.05)}
+LOWER_IS_BETTER = {'holistic_spread.cos_to_mean', 'style_transfer.texture_kept_from_source', 'style_transfer.texture_flat', 'swap_onto_plain.plain'}
 
 def get(r: dict, key: str):
     "A nested value by dotted key ('probe.holistic.palette'); None when absent."

@@ -45,10 +45,13 @@ def rescore(out: Path, variants) -> int:
             need_plain = 'swap_onto_plain' not in fin
             if r['variant'] != v or not (need_rec or need_swap or need_plain) or not ck.exists(): continue
             sem = r['overrides'].get('semantic')
+            look = {k: x for k, x in r['overrides'].get('data', {}).items() if k != 'train'}   # a fixed texture phase: its own images
+            hx, ha = (x, a) if not look else (lambda d: (d.batch(range(len(d)))[0], d.sample_attributes(range(len(d)))))(
+                ShapeStyles(500, 32, seed=HELD_OUT_SEED, **look))
             tok = load_tokenizer(ck, semantic_weights=str(out / f'{sem}_32.pt') if sem in STAND_INS else '')
-            if need_rec: fin['recon_attributes'] = last['recon_attributes'] = recon_attributes(tok, net, x, a)
-            if need_swap: fin['style_transfer'] = last['style_transfer'] = score_style_transfer(tok, net, fin['style_transfer']['pairs'])[0]
-            if need_plain: fin['swap_onto_plain'] = last['swap_onto_plain'] = swap_onto_plain(tok, net, fin['style_transfer']['pairs'])
+            if need_rec: fin['recon_attributes'] = last['recon_attributes'] = recon_attributes(tok, net, hx, ha)
+            if need_swap: fin['style_transfer'] = last['style_transfer'] = score_style_transfer(tok, net, fin['style_transfer']['pairs'], data=look)[0]
+            if need_plain: fin['swap_onto_plain'] = last['swap_onto_plain'] = swap_onto_plain(tok, net, fin['style_transfer']['pairs'], data=look)
             r['rescored'] = provenance(checkpoints=[ck])
             atomic_write(f, lambda fh: fh.write(json.dumps(r, indent=1).encode())); n += 1
             print(f.parent.name, fin['recon_attributes'], fin['style_transfer'], fin['swap_onto_plain'], flush=True)

@@ -32,9 +32,10 @@ def generative_style_transfer(tok, gpt, reference: torch.Tensor, labels: torch.T
 PLAIN = TEXTURES.index('plain')
 
 @torch.no_grad()
-def score_style_transfer(tok, net, n: int = 200, seed: int = HELD_OUT_SEED) -> tuple[dict, torch.Tensor]:
+def score_style_transfer(tok, net, n: int = 200, seed: int = HELD_OUT_SEED,
+                         data: dict | None = None) -> tuple[dict, torch.Tensor]:   # more ShapeStyles arguments (freq, phase)
     "Attribute agreement of swap decodes on `n` held-out (source, reference) pairs; returns scores and an example grid."
-    ds = ShapeStyles(2 * n, tok.cfg.image_size, seed=seed)
+    ds = ShapeStyles(2 * n, tok.cfg.image_size, seed=seed, **(data or {}))
     (src, _), (ref, _) = ds.batch(range(n)), ds.batch(range(n, 2 * n))
     a_src, a_ref = ds.sample_attributes(range(n)), ds.sample_attributes(range(n, 2 * n))
     out = torch.cat([style_transfer(tok, src[i:i + 100], ref[i:i + 100]) for i in range(0, n, 100)])

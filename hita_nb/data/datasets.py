@@ -178,8 +178,9 @@ class ShapeStyles(Dataset):
     def __init__(self, n: int = 10_000,  # number of images
                  image_size: int = 32,  # any resolution; the layout is defined in relative coordinates
                  seed: int = 0,  # image i of seed s is always the same
-                 train: bool = False):  # random horizontal flip at each access (images stay deterministic, flips do not)
-        self.n, self.image_size, self.seed, self.train = n, image_size, seed, train
+                 train: bool = False,  # random horizontal flip at each access (images stay deterministic, flips do not)
+                 freq: float | None = None, phase: float | None = None):  # every texture at this frequency / phase (None: drawn)
+        self.n, self.image_size, self.seed, self.train, self.freq, self.phase = n, image_size, seed, train, freq, phase
         self.rng = np.random.default_rng([seed, 2**31])  # augmentation stream: a new flip at every access
 
     def __len__(self): return self.n
@@ -194,6 +195,8 @@ class ShapeStyles(Dataset):
             sz = r.uniform(0.2, 0.34)
             vals = [r.integers(len(SHAPES)), r.integers(len(PALETTES)), r.integers(len(TEXTURES)),
                     r.uniform(sz, 1 - sz), r.uniform(sz, 1 - sz), sz, r.uniform(3, 6), r.uniform(0, 1), r.uniform(.85, 1.1)]
+            if self.freq is not None: vals[6] = self.freq       # fixed after the draw: the other attributes stay the same
+            if self.phase is not None: vals[7] = self.phase
             for k, val in zip(out, vals): out[k].append(val)
         return {k: torch.tensor(v, dtype=torch.long if k in ('shape', 'palette', 'texture') else torch.float32)
                 for k, v in out.items()}

@@ -32,7 +32,8 @@ def holistic_spread(tok, x: torch.Tensor) -> dict:
     return dict(cos_to_mean=float(cos.mean()), cos_to_mean_std=float(cos.std()))
 
 # %% ../../nbs/80_holistic_collapse.ipynb #78b6ae7b
-def collapse_scores(tok, net, held: ShapeStyles, probe_train: ShapeStyles, style_pairs: int = 200) -> dict:
+def collapse_scores(tok, net, held: ShapeStyles, probe_train: ShapeStyles, style_pairs: int = 200,
+                    data: dict | None = None) -> dict:   # ShapeStyles arguments of the swaps' images (freq, phase: part 12)
     "Everything this notebook tracks, on held-out images: PSNR, usage, perplexity, spread, probes of three attributes from each kind of code, swap scores."
     r = evaluate_tokenizer(tok, held, batch=100)
     x_te, a_te = held.batch(range(len(held)))[0], held.sample_attributes(range(len(held)))
@@ -42,14 +43,15 @@ def collapse_scores(tok, net, held: ShapeStyles, probe_train: ShapeStyles, style
     for w in ('holistic', 'patch'):
         f_tr, f_te = token_features(tok, x_tr, w), token_features(tok, x_te, w)
         r['probe'][w] = {k: linear_probe(f_tr, a_tr[k], f_te, a_te[k])['test_accuracy'] for k in ('palette', 'texture', 'shape')}
-    if style_pairs: r['style_transfer'] = score_style_transfer(tok, net, style_pairs)[0]; r['swap_onto_plain'] = swap_onto_plain(tok, net, style_pairs)
+    if style_pairs:
+        r['style_transfer'] = score_style_transfer(tok, net, style_pairs, data=data)[0]; r['swap_onto_plain'] = swap_onto_plain(tok, net, style_pairs, data=data)
     r['recon_attributes'] = recon_attributes(tok, net, x_te, a_te)
     return r
 
 @torch.no_grad()
-def swap_onto_plain(tok, net, n: int = 200, seed: int = HELD_OUT_SEED + 7) -> dict:
+def swap_onto_plain(tok, net, n: int = 200, seed: int = HELD_OUT_SEED + 7, data: dict | None = None) -> dict:
     "Swaps whose source is plain and whose reference is patterned: the patch codes then hold no texture to fall back on."
-    ds = ShapeStyles(40 * n, tok.cfg.image_size, seed=seed); tex = ds.sample_attributes(range(len(ds)))['texture']
+    ds = ShapeStyles(40 * n, tok.cfg.image_size, seed=seed, **(data or {})); tex = ds.sample_attributes(range(len(ds)))['texture']
     src_i, ref_i = (tex == PLAIN).nonzero()[:n, 0], (tex != PLAIN).nonzero()[:n, 0]
     if len(src_i) < n or len(ref_i) < n: raise ValueError(f'fewer than {n} plain or patterned images among {len(ds)}')
     tok.eval(); y = style_transfer(tok, ds.batch(src_i.tolist())[0], ds.batch(ref_i.tolist())[0])
@@ -114,6 +116,10 @@ for _sfx, _gan in (('_gan', dict(disc='patchgan', disc_start=200, disc_weight=0.
 # source's sharp texture; its recoloured copies are blurred alike
 for _v in ('style_b16', 'style_b16_contrastive_recon', 'style_b16_random_recon'):
     COLLAPSE_VARIANTS[_v + '_lowpass3'] = dict(COLLAPSE_VARIANTS[_v], patch_lowpass=3.0)
+# and the test of the phase reading: every texture at one frequency and phase, so that its name fixes its pixels
+# (no flips either, which would move the phase; `_noflip` is the same without the fixed phase)
+COLLAPSE_VARIANTS['style_b16_noflip'] = dict(COLLAPSE_VARIANTS['style_b16'], data=dict(train=False))
+COLLAPSE_VARIANTS['style_b16_fixedphase'] = dict(COLLAPSE_VARIANTS['style_b16'], data=dict(train=False, freq=4.0, phase=0.25))
 
 # %% ../../nbs/80_holistic_collapse.ipynb #a678bce2
 def _code_digest() -> str:
@@ -138,15 +144,19 @@ def collapse_run(out: Path, name: str, overrides: dict, seed: int, net, held, pr
     if set(train) - {'batch', 'lr', 'steps'}: raise ValueError(f'unknown training settings {sorted(set(train) - {"batch", "lr", "steps"})}')
     batch, lr, steps = train.get('batch', batch), train.get('lr', lr), train.get('steps', steps)
     track = tuple(s for s in track if s < steps)
-    tok_overrides = {k: v for k, v in overrides.items() if k != 'train'}
+    tok_overrides = {k: v for k, v in overrides.items() if k not in ('train', 'data')}
+    data = dict(overrides.get('data', {}))      # ShapeStyles arguments (part 12): train=False (no flips), a fixed freq / phase
+    ds = ShapeStyles(images, 32, seed=seed, **{'train': True, **data}) if data else None   # None: the trainer's own, the same
+    look = {k: v for k, v in data.items() if k != 'train'}
+    if look: held, probe_train = (ShapeStyles(len(d), 32, seed=d.seed, **look) for d in (held, probe_train))
     sem = overrides.get('semantic')     # a stand-in (notebook 13), trained without labels unless it is the classifier
     sw = str(load_or_train_stand_in(out, sem, progress=progress)) if sem in STAND_INS else ''
     c = TokTrainConfig(semantic_weights=sw, preset='tiny', dataset_size=images, global_batch=batch, steps=steps, lr=lr, warmup_epochs=0.05,
                        perceptual_weight=0.0, ema_decay=0.99, **{'disc': 'none', **gan}, log_every=25, sample_every=10**9,
                        ckpt_every=min(track) if track else steps, keep=100, eval_images=16, seed=seed, out=str(rd), device='cpu')
-    train_tokenizer(c, progress=progress, overrides=tok_overrides)
+    train_tokenizer(c, dataset=ds, progress=progress, overrides=tok_overrides)
     train_min = (time.time() - t0) / 60
-    curve = {s: collapse_scores(load_tokenizer(rd / 'checkpoints' / f'step_{s:07d}.pt', semantic_weights=sw), net, held, probe_train, style_pairs)
+    curve = {s: collapse_scores(load_tokenizer(rd / 'checkpoints' / f'step_{s:07d}.pt', semantic_weights=sw), net, held, probe_train, style_pairs, look)
              for s in sorted(set(track) | {steps})}
     r = dict(variant=name, overrides=overrides, seed=seed, steps=steps, batch=batch, lr=lr, curve=curve, final=curve[steps], train_minutes=train_min,
              minutes=(time.time() - t0) / 60, code_digest=_code_digest(), **provenance(seeds=seed))

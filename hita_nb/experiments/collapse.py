@@ -120,6 +120,10 @@ for _v in ('style_b16', 'style_b16_contrastive_recon', 'style_b16_random_recon')
 # (no flips either, which would move the phase; `_noflip` is the same without the fixed phase)
 COLLAPSE_VARIANTS['style_b16_noflip'] = dict(COLLAPSE_VARIANTS['style_b16'], data=dict(train=False))
 COLLAPSE_VARIANTS['style_b16_fixedphase'] = dict(COLLAPSE_VARIANTS['style_b16'], data=dict(train=False, freq=4.0, phase=0.25))
+# the same with holistic codes that name the texture (the contrastive stand-in's reconstruction) and, for the altered
+# half, patch codes that cannot show it (blurred): only then must the decoder draw a texture from the holistic codes
+for _sfx, _d in (('_noflip', dict(train=False)), ('_fixedphase', dict(train=False, freq=4.0, phase=0.25))):
+    COLLAPSE_VARIANTS['style_b16_contrastive_recon_blur3' + _sfx] = dict(COLLAPSE_VARIANTS['style_b16_contrastive_recon_blur3'], data=_d)
 
 # %% ../../nbs/80_holistic_collapse.ipynb #a678bce2
 def _code_digest() -> str:

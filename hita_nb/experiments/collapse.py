@@ -221,7 +221,7 @@ def compare(res: dict, variant: str, baseline: str = 'faithful', metrics: dict =
 def summary_table(res: dict, variants, keys=('usage_holistic', 'holistic_spread.cos_to_mean', 'probe.holistic.palette',
                                               'probe.holistic.texture', 'style_transfer.palette_from_reference',
                                               'style_transfer.shape_from_source', 'recon_attributes.palette', 'probe.patch.palette', 'psnr')) -> str:
-    "Markdown: one row per variant, mean [min, max] over seeds of each key."
+    "Markdown: one row per variant, mean [min, max] over seeds of each key (over fewer seeds where some runs lack it: said in the cell)."
     head = '| variant | seeds | ' + ' | '.join(METRICS[k][0] for k in keys) + ' |'
     rows = [head, '|' + '---|' * (len(keys) + 2)]
     for v in variants:
@@ -232,7 +232,7 @@ def summary_table(res: dict, variants, keys=('usage_holistic', 'holistic_spread.
             xs = [x for x in (get(r, k) for r in rs) if x is not None]
             if not xs: cells.append('-'); continue
             f = (lambda x: f'{x:.2f}') if k in ('psnr', 'holistic_spread.cos_to_mean') else (lambda x: f'{100 * x:.1f}%')
-            cells.append(f'{f(sum(xs) / len(xs))} [{f(min(xs))}, {f(max(xs))}]')
+            cells.append(f'{f(sum(xs) / len(xs))} [{f(min(xs))}, {f(max(xs))}]' + (f' ({len(xs)} seeds)' if len(xs) < len(rs) else ''))
         rows.append(f'| `{v}` | {len(rs)} | ' + ' | '.join(cells) + ' |')
     return '\n'.join(rows)
 

@@ -131,6 +131,10 @@ TOKENIZER_PRESETS = {
 TOKENIZER_PRESETS['tiny_holistic'] = {**TOKENIZER_PRESETS['tiny'], **dict(holistic_restart_every=20, patch_codebook_size=4)}
 # the recipe whose swaps carry the reference's palette given about 1200 steps (notebook 80): warm-up, restarts, half the patch inputs recoloured
 TOKENIZER_PRESETS['tiny_style'] = {**TOKENIZER_PRESETS['tiny'], **dict(holistic_warmup=80, holistic_restart_every=20, patch_recolour=0.5)}
+# and with Hita-U's semantic reconstruction of the random stand-in (notebooks 13 and 80, part 11: the swaps' palette gains
+# on 7 seeds of 8); its file, made in seconds without labels, is written beside the run (`load_or_train_stand_in`)
+TOKENIZER_PRESETS['tiny_style_random'] = {**TOKENIZER_PRESETS['tiny_style'], **dict(semantic='random_net', semantic_dim=128, semantic_grid=4,
+                                                                                  semantic_image_size=32, vfm_recon=True)}
 
 # %% ../nbs/01_config.ipynb #9a540bff
 def find_multiple(n: int, k: int) -> int:

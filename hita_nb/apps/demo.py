@@ -9,11 +9,12 @@ from pathlib import Path
 from dataclasses import dataclass
 import torch
 from ..core import save_png, psnr, atomic_write, provenance
-from ..config import arg, make_parser
+from ..config import arg, make_parser, TokenizerConfig
 from ..data.datasets import ShapeStyles, SkimagePhotos, ImageFolder, HELD_OUT_SEED
 from ..data.attributes import load_or_train_classifier
 from ..tokenizer.train import TokTrainConfig, train_tokenizer, evaluate_tokenizer
 from ..tokenizer.load import load_tokenizer
+from ..tokenizer.semantic import STAND_INS, load_or_train_stand_in
 from ..ar.extract import extract_codes
 from ..ar.train import GPTTrainConfig, train_gpt
 from ..ar.load import load_gpt
@@ -101,8 +102,9 @@ class DemoConfig:
     quick: bool = arg(False, 'a one-minute smoke run (tests); its scores mean nothing')
     seed: int = arg(0, 'seed of the training data and the models')
     preset: str = arg('tiny_style', "tokenizer preset: 'tiny_style' (notebook 80's recipe for style transfer, at the demo's budget), "
+                      "'tiny_style_random' (the same with the random stand-in's semantic reconstruction: notebook 80, part 11), "
                       "'tiny_holistic' (the earlier recipe: restarts and a 4-code patch codebook) or 'tiny' (the faithful miniature)",
-                      choices=['tiny_style', 'tiny_holistic', 'tiny'])
+                      choices=['tiny_style', 'tiny_style_random', 'tiny_holistic', 'tiny'])
     images: int = arg(8000, 'embedded training images')
     tok_steps: int = arg(0, "tokenizer training steps; 0 = the preset's recipe (DEMO_RECIPES: 720 for tiny_style, 400 for the others)")
     tok_batch: int = arg(0, "tokenizer batch; 0 = the preset's recipe (16 for tiny_style, 32 for the others)")
@@ -118,6 +120,7 @@ class DemoConfig:
 # same images; its steps are slower than the others' (half its patch inputs are encoded a second time, recoloured), so
 # it trains 720 steps of 16 (11,520 images; 800 took the demo to 11.5 minutes) and its GPT 500 steps instead of 600
 DEMO_RECIPES = {'tiny_style': dict(tok_steps=720, tok_batch=16, gpt_steps=500),
+                'tiny_style_random': dict(tok_steps=720, tok_batch=16, gpt_steps=500),   # its stand-in costs seconds
                 'tiny_holistic': dict(tok_steps=400, tok_batch=32, gpt_steps=600),
                 'tiny': dict(tok_steps=400, tok_batch=32, gpt_steps=600)}
 
@@ -140,7 +143,9 @@ def run_demo(c: DemoConfig, progress: bool = True) -> dict:
     say('1/5 attribute classifier (the judge of every score)')
     net = load_or_train_classifier(out, 32, steps=c.classifier_steps, progress=progress); lap('classifier')
     say('2/5 tiny Hita tokenizer')
-    tc = TokTrainConfig(preset=c.preset, dataset_size=c.images, global_batch=c.tok_batch, steps=c.tok_steps, lr=1e-3,
+    sem = TokenizerConfig.preset(c.preset).semantic   # a stand-in's file is written beside the run, where every later load finds it
+    sw = str(load_or_train_stand_in(out, sem, progress=progress)) if sem in STAND_INS else ''
+    tc = TokTrainConfig(semantic_weights=sw, preset=c.preset, dataset_size=c.images, global_batch=c.tok_batch, steps=c.tok_steps, lr=1e-3,
                         warmup_epochs=0.05, perceptual_weight=0.0, disc='none', ema_decay=0.99, log_every=25,
                         sample_every=10**9, ckpt_every=10**9, keep=1, eval_images=16 if c.quick else 500, seed=c.seed,
                         out=str(out / 'tokenizer'), device='cpu')

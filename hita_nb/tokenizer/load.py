@@ -13,7 +13,7 @@ from .model import HitaTokenizer
 from .official import load_official_tokenizer
 
 # %% auto #0
-__all__ = ['build_tokenizer', 'load_tokenizer']
+__all__ = ['build_tokenizer', 'find_stand_in', 'load_tokenizer']
 
 # %% ../../nbs/19_tok_load.ipynb #27084cee
 def build_tokenizer(tcfg: TokenizerConfig, semantic_weights: str = '') -> HitaTokenizer:
@@ -25,12 +25,21 @@ def build_tokenizer(tcfg: TokenizerConfig, semantic_weights: str = '') -> HitaTo
         sem = SemanticEncoder(tcfg.semantic, semantic_weights or None, tcfg.semantic_image_size)
     return HitaTokenizer(tcfg, semantic=sem)
 
+def find_stand_in(checkpoint: str | Path, tcfg: TokenizerConfig) -> str:
+    "The stand-in file (`<name>_<size>.pt`, as `load_or_train_stand_in` writes it) in the checkpoint's folder or up to three above; '' if none."
+    name = f'{tcfg.semantic}_{tcfg.semantic_image_size}.pt'
+    for d in list(Path(checkpoint).resolve().parents)[:4]:
+        if (d / name).is_file(): return str(d / name)
+    return ''
+
 def load_tokenizer(path: str | Path, which: str = 'ema', semantic_weights: str = '', device='cpu') -> HitaTokenizer:
-    "An eval-mode tokenizer from our checkpoint (`which` = 'ema' or 'model') or an official one (its `ema`)."
+    "An eval-mode tokenizer from our checkpoint (`which` = 'ema' or 'model') or an official one (its `ema`); a stand-in's file is found beside a run when not given."
     path = resolve(path)   # a local file, a released name ('hita-v', 'hita-u') or an hf:// path
     ck = load_checkpoint(path, 'tokenizer')
     if 'tokenizer_config' in ck:
-        tok = build_tokenizer(TokenizerConfig.from_dict(ck['tokenizer_config']), semantic_weights)
+        tcfg = TokenizerConfig.from_dict(ck['tokenizer_config'])
+        if tcfg.semantic in STAND_INS and not semantic_weights: semantic_weights = find_stand_in(path, tcfg)
+        tok = build_tokenizer(tcfg, semantic_weights)
         if which not in ck: raise ValueError(f"{path} has no {which!r} weights (it has {[k for k in ('ema', 'model') if k in ck]})")
         tok.load_state_dict(ck[which]); return tok.to(device).eval()
     sd = official_state_dict(ck)

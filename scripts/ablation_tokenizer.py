@@ -1,14 +1,16 @@
 #!/usr/bin/env python
-"""Paper Tables 2, 9 and 10 in miniature: train tiny tokenizer variants (no queries, semantic injection with the offline
-stand-in, Partial / Full mask-token fusion, without E_trans, without E_causal, a plain VQGAN, and Hita itself) on the
-embedded dataset, and score reconstruction, codebook usage, linear probes of the class and swap-decode style transfer
-on held-out images. Writes OUT/results.json; with --commit copies it to nbs/results/ablation_tokenizer.json for
-notebooks 91-93 (recipe tiny) or to nbs/results/ablation_tokenizer_style.json (recipe tiny_style, the demo's: notebook
-80). Resumable: finished (variant, seed) runs are skipped, so two processes with different --variants may share --out (one
-core each); a last call with every variant trains nothing and writes the complete results file:
+"""Paper Tables 2, 3, 9 and 10 in miniature: train tiny tokenizer variants (no queries, semantic injection with the
+offline stand-in, Partial / Full mask-token fusion, without E_trans, without E_causal, a plain VQGAN, selection lengths
+k = 0, 1, 4, Hita itself and Hita without recoloured patch inputs) on the embedded dataset, and score reconstruction,
+codebook usage, linear probes of the class and swap-decode style transfer on held-out images. Writes OUT/results.json;
+with --commit copies it to nbs/results/ablation_tokenizer.json (recipe tiny, the first miniature) or to
+nbs/results/ablation_tokenizer_style.json (recipe tiny_style, the demo's, read by notebooks 90-93). Resumable: finished
+(variant, seed) runs are skipped, so two processes with different --variants may share --out (one core each); a last
+call with every variant trains nothing and writes the complete results file (about 5 minutes per run and core on a
+2-core AVX-512 machine; 60 runs in about 2.5 hours):
 
-    OMP_NUM_THREADS=1 python scripts/ablation_tokenizer.py --recipe tiny_style --seeds 0 1 2 3 4 --variants hita no_queries vanilla_vq &
-    OMP_NUM_THREADS=1 python scripts/ablation_tokenizer.py --recipe tiny_style --seeds 0 1 2 3 4 --variants semantic partial full &
+    OMP_NUM_THREADS=1 python scripts/ablation_tokenizer.py --recipe tiny_style --seeds 0 1 2 3 4 --variants hita no_queries vanilla_vq semantic hita_norecolour partial &
+    OMP_NUM_THREADS=1 python scripts/ablation_tokenizer.py --recipe tiny_style --seeds 0 1 2 3 4 --variants full no_trans no_causal k0 k1 k4 &
     wait; python scripts/ablation_tokenizer.py --recipe tiny_style --seeds 0 1 2 3 4 --commit"""
 import argparse, shutil
 from pathlib import Path

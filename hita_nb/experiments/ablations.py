@@ -19,7 +19,7 @@ from ..eval.probes import linear_probe, token_features
 from ..apps.style import score_style_transfer
 
 # %% auto #0
-__all__ = ['VARIANTS', 'RECIPES', 'HOLISTIC_ONLY', 'train_variant', 'score_variant', 'tokenizer_variants', 'summarise',
+__all__ = ['VARIANTS', 'RECIPES', 'HOLISTIC_ONLY', 'train_variant', 'score_variant', 'tokenizer_variants', 'shift_k', 'summarise',
            'recipe_overrides', 'variant_table', 'plot_variants', 'claim_verdict', 'k_ablation']
 
 # %% ../../nbs/90_ablation_k.ipynb #6c0fff38
@@ -81,10 +81,16 @@ VARIANTS = {
     'hita': {},                                                            # the tiny Hita: 8 queries, k = 2, no semantic encoder
     'no_queries': dict(num_holistic=0, shift_k=0),                         # Table 2 baseline: the attention modules, no queries
     'semantic': ATTRIBUTE_SEMANTIC,  # Table 2 + injection (stand-in)
+    'hita_norecolour': dict(patch_recolour=0.0),                           # Table 2 with recipe tiny_style: no_queries' fair partner
     'partial': dict(fusion='partial'), 'full': dict(fusion='full'),       # Table 9
     'no_trans': dict(stage1=False), 'no_causal': dict(stage2=False),       # Table 10
     'vanilla_vq': dict(num_holistic=0, shift_k=0, stage1=False, stage2=False),   # Table 10 first row: a plain VQGAN
+    'k0': dict(shift_k=0), 'k1': dict(shift_k=1), 'k4': dict(shift_k=4),   # Table 3 (k = 2 is `hita`)
 }
+
+def shift_k(run: dict) -> int:
+    "The selection length k of a run of `tokenizer_variants` (the tiny presets' 2 unless its overrides set another)."
+    return run.get('overrides', {}).get('shift_k', TOKENIZER_PRESETS['tiny']['shift_k'])
 
 def summarise(res: dict, names, keys=('psnr', 'rfid', 'usage_holistic', 'usage_patch')) -> dict:
     "Per variant: (mean, min, max) over seeds of each key (None where a variant has no such number)."

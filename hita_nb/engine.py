@@ -184,6 +184,9 @@ class Checkpointer:
     def __init__(self, folder: str | Path, keep: int = 3): self.folder, self.keep = Path(folder), keep
 
     def files(self) -> list[Path]:
+        for old in self.folder.glob('.step_*.dcp.old'):    # a crash while `save_sharded` replaced that step: take the old copy back
+            final = self.folder / old.name[1:-len('.old')]
+            if not final.exists() and is_sharded_checkpoint(old): os.replace(old, final)
         found = [p for p in self.folder.glob('step_*') if (p.suffix == '.pt' and p.is_file()) or is_sharded_checkpoint(p)]
         return sorted(found, key=lambda p: int(re.findall(r'\d+', p.stem)[0]))
 
@@ -206,8 +209,9 @@ class Checkpointer:
         dcp.save(tensors, checkpoint_id=str(tmp))
         if main:
             atomic_save(meta, tmp / 'meta.pt')          # last: a folder without it is never taken for a checkpoint
-            if final.exists(): shutil.rmtree(final)
-            os.replace(tmp, final); self._prune()
+            old = self.folder / f'.step_{step:07d}.dcp.old'; shutil.rmtree(old, ignore_errors=True)
+            if final.exists(): os.replace(final, old)    # a folder cannot be replaced in one step: the earlier copy stays whole
+            os.replace(tmp, final); shutil.rmtree(old, ignore_errors=True); self._prune()
         if dist.is_initialized(): dist.barrier()
         return final
 

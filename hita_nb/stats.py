@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 # %% auto #0
-__all__ = ['MARGINS', 'paired_effect', 'holm', 'claim_verdicts', 'verdict_markdown']
+__all__ = ['MARGINS', 'paired_effect', 'holm', 'value_at', 'claim_verdicts', 'verdict_markdown', 'effect_text']
 
 # %% ../nbs/08_stats.ipynb #d017ae56
 def paired_effect(a, b, margin: float, higher_is_better: bool = True, level: float = 0.95) -> dict:
@@ -41,7 +41,8 @@ def holm(ps) -> list[float]:
 # %% ../nbs/08_stats.ipynb #0ff5dfa2
 MARGINS = {'psnr': 0.1, 'rfid': 1.0, 'usage_holistic': 0.02, 'usage_patch': 0.02}   # default: 0.02 (2 points of an accuracy)
 
-def _value(r: dict, key: str):
+def value_at(r: dict, key: str):
+    "A nested value of a results record by dotted key ('style_transfer.palette_from_reference'); None where absent."
     for k in key.split('.'):
         if not isinstance(r, dict) or k not in r: return None
         r = r[k]
@@ -49,14 +50,16 @@ def _value(r: dict, key: str):
 
 def claim_verdicts(res: dict, claims, alpha: float = 0.05, margins: dict | None = None) -> list[dict]:
     "claims: (text, better, worse, metric key, higher_is_better) over res['runs'] (variant, seed, metrics); Holm across them."
+    # the key may be a pair (key of `better`, key of `worse`): a probe of holistic tokens against a baseline's patch tokens
     margins = {**MARGINS, **(margins or {})}; out = []
     for text, a, b, key, hib in claims:
-        A = {r['seed']: _value(r, key) for r in res['runs'] if r['variant'] == a}
-        B = {r['seed']: _value(r, key) for r in res['runs'] if r['variant'] == b}
+        ka, kb = (key, key) if isinstance(key, str) else key
+        A = {r['seed']: value_at(r, ka) for r in res['runs'] if r['variant'] == a}
+        B = {r['seed']: value_at(r, kb) for r in res['runs'] if r['variant'] == b}
         seeds = sorted(s for s in set(A) & set(B) if A[s] is not None and B[s] is not None)
         row = dict(claim=text, better=a, worse=b, key=key, n=len(seeds))
         if len(seeds) < 2: row.update(verdict='not measurable', p=None); out.append(row); continue
-        row.update(paired_effect([A[s] for s in seeds], [B[s] for s in seeds], margins.get(key, 0.02), hib)); out.append(row)
+        row.update(paired_effect([A[s] for s in seeds], [B[s] for s in seeds], margins.get(ka, 0.02), hib)); out.append(row)
     ps = [r['p'] for r in out if r['p'] is not None]
     for r, q in zip([r for r in out if r['p'] is not None], holm(ps)):
         r['p_holm'] = q
@@ -67,7 +70,16 @@ def claim_verdicts(res: dict, claims, alpha: float = 0.05, margins: dict | None 
     return out
 
 def verdict_markdown(rows: list[dict]) -> str:
-    "A Markdown table of `claim_verdicts` rows."
-    head = '| claim | seeds | mean difference [95% interval] | Holm p | verdict |\n|---|---|---|---|---|'
+    "A Markdown table of `claim_verdicts` rows (with a column of the paper's numbers where the rows carry them)."
+    paper = any('paper' in r for r in rows)
+    head = ('| claim | paper | seeds | mean difference [95% interval] | Holm p | verdict |\n|---|---|---|---|---|---|' if paper else
+            '| claim | seeds | mean difference [95% interval] | Holm p | verdict |\n|---|---|---|---|---|')
     f = lambda r: (f"{r['mean']:+.3g} [{r['lo']:+.3g}, {r['hi']:+.3g}]" if 'mean' in r else '-')
-    return head + ''.join(f"\n| {r['claim']} | {r['n']} | {f(r)} | {r.get('p_holm', float('nan')):.2g} | {r['verdict']} |" for r in rows)
+    pc = lambda r: f" {r.get('paper', '-')} |" if paper else ''
+    return head + ''.join(f"\n| {r['claim']} |{pc(r)} {r['n']} | {f(r)} | {r.get('p_holm', float('nan')):.2g} | {r['verdict']} |" for r in rows)
+
+def effect_text(row: dict, scale: float = 1, unit: str = '', digits: int = 2) -> str:
+    "A claim's mean paired difference and interval for prose, e.g. '+0.85 dB [+0.31, +1.39], reproduced'."
+    if 'mean' not in row: return row['verdict']
+    f = lambda x: f'{scale * x:+.{digits}f}'
+    return f"{f(row['mean'])}{unit} [{f(row['lo'])}, {f(row['hi'])}], {row['verdict']}"

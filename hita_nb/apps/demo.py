@@ -23,6 +23,7 @@ from ..eval.protocol import score_samples
 from ..eval.probes import token_features, linear_probe, attribute_probes
 from .style import style_transfer, score_style_transfer
 from .inpainting import mask_lower, inpaint, score_inpainting
+from ..stats import value_at
 
 # %% auto #0
 __all__ = ['TARGETS', 'PANELS', 'DEMO_RECIPES', 'score_rows', 'write_report', 'overview', 'DemoConfig', 'run_demo',
@@ -40,17 +41,11 @@ TARGETS = [  # (label, key in metrics.json, chance, target): the targets of the 
     ('in-painting at 50%, mirror fill (our option): palette of the generated rows', 'inpainting_mirror.50%.palette_consistency', 1 / 8, 0.80),
     ('samples with the requested shape', 'samples.class_accuracy', 1 / 10, 0.50)]
 
-def _get(d, key):
-    for k in key.split('.'):
-        if not isinstance(d, dict) or k not in d: return None
-        d = d[k]
-    return d
-
 def score_rows(metrics: dict) -> list[dict]:
     "Each target score of the demo with its chance level, its target and whether it is met."
     out = []
     for label, key, chance, target in TARGETS:
-        v = _get(metrics, key)
+        v = value_at(metrics, key)
         out.append(dict(score=label, key=key, value=v, chance=chance, target=target, met=None if v is None else v >= target))
     return out
 

@@ -18,9 +18,9 @@ from ..eval.probes import token_features, linear_probe
 from ..apps.style import score_style_transfer, style_transfer, PLAIN
 
 # %% auto #0
-__all__ = ['COLLAPSE_VARIANTS', 'METRICS', 'LOWER_IS_BETTER', 'holistic_spread', 'collapse_scores', 'swap_onto_plain',
-           'recon_attributes', 'collapse_run', 'collapse_study', 'get', 'runs_of', 'compare', 'summary_table',
-           'plot_collapse', 'plot_curves', 'verdict_table']
+__all__ = ['COLLAPSE_VARIANTS', 'METRICS', 'LOWER_IS_BETTER', 'get', 'holistic_spread', 'collapse_scores', 'swap_onto_plain',
+           'recon_attributes', 'collapse_run', 'collapse_study', 'runs_of', 'compare', 'summary_table', 'plot_collapse',
+           'plot_curves', 'verdict_table']
 
 # %% ../../nbs/80_holistic_collapse.ipynb #a0c35714
 @torch.no_grad()
@@ -183,8 +183,7 @@ def collapse_study(out, variants: dict, seeds=(0, 1, 2), steps: int = 400, track
                 eval_images=eval_images, probe_images=probe_images, held_out_seed=HELD_OUT_SEED, seeds=list(seeds), runs=runs)
 
 # %% ../../nbs/80_holistic_collapse.ipynb #2240b040
-from ..stats import paired_effect   # notebook 08: the paired t-interval, margin and verdict
-
+from ..stats import paired_effect, value_at   # notebook 08: the paired t-interval, margin and verdict
 
 # %% ../../nbs/80_holistic_collapse.ipynb #07197916
 METRICS = {  # key in a run's results -> (label, margin); higher is better but for LOWER_IS_BETTER
@@ -199,12 +198,7 @@ METRICS = {  # key in a run's results -> (label, margin); higher is better but f
     'swap_onto_plain.texture_from_reference': ('plain A: texture from B', 0.05), 'swap_onto_plain.plain': ('plain A: painted plain', 0.05)}
 LOWER_IS_BETTER = {'holistic_spread.cos_to_mean', 'style_transfer.texture_kept_from_source', 'style_transfer.texture_flat', 'swap_onto_plain.plain'}
 
-def get(r: dict, key: str):
-    "A nested value by dotted key ('probe.holistic.palette'); None when absent."
-    for k in key.split('.'):
-        if not isinstance(r, dict) or k not in r: return None
-        r = r[k]
-    return r
+get = value_at   # a run's nested value by dotted key (notebook 08)
 
 def runs_of(res: dict, variant: str) -> dict:
     "seed -> final results of one variant."

@@ -15,9 +15,10 @@ from ..ar.load import load_gpt
 from ..data.attributes import load_or_train_classifier
 from ..eval.protocol import score_samples
 from ..apps.inpainting import score_inpainting
+from .ablations import VARIANTS, RECIPES, recipe_overrides, train_variant
 
 # %% auto #0
-__all__ = ['gpt_convergence', 'steps_to_reach']
+__all__ = ['gpt_convergence', 'steps_to_reach', 'convergence_seeds', 'curve_band', 'plot_convergence']
 
 # %% ../../nbs/94_convergence.ipynb #a8e8039f
 def gpt_convergence(out: str | Path, tokenizers: dict,  # name -> tokenizer checkpoint
@@ -61,3 +62,51 @@ def steps_to_reach(curve: list, key: str, target: float, higher_is_better: bool 
     for c in curve:
         if (c[key] >= target) if higher_is_better else (c[key] <= target): return c['step']
     return None
+
+# %% ../../nbs/94_convergence.ipynb #022bdb60
+def convergence_seeds(out: str | Path, seeds=(0, 1, 2), names=('hita', 'vanilla_vq'), recipe: str = 'tiny_style',
+                      tokenizer_dir: str | Path | None = None, tok_steps: int | None = None, tok_images: int = 8000,
+                      tok_batch: int | None = None, progress: bool = True, **kw) -> dict:
+    "Figure 2c and Figure 7 over several seeds: per seed, its tokenizer variants and a GPT each; resumable; writes OUT/results.json."
+    if any(VARIANTS[n].get('semantic') for n in names): raise ValueError('convergence_seeds takes variants without a semantic encoder')
+    out = Path(out); tdir = Path(tokenizer_dir) if tokenizer_dir else out / 'tokenizers'
+    steps, batch = tok_steps or RECIPES[recipe][2], tok_batch or RECIPES[recipe][1]
+    runs, r = [], {}
+    for s in seeds:
+        cks = {n: train_variant(tdir / f'{n}_seed{s}', recipe_overrides(VARIANTS[n], recipe), s, steps, tok_images, batch, 1e-3,
+                                progress=progress) for n in names}
+        r = gpt_convergence(out / f'seed{s}', cks, seed=s, progress=progress, **kw)
+        for n in names:
+            x = r['runs'][n]; last = x['curve'][-1]
+            runs.append(dict(variant=n, seed=s, class_accuracy=last['class_accuracy'], fid_offline=last['fid_offline'],
+                             curve=x['curve'], inpainting=x['inpainting'], tokens=x['tokens'], minutes=x['minutes']))
+    res = dict(experiment='AR convergence and in-painting over seeds, Hita vs vanilla VQ (paper Fig. 2c, Fig. 7), miniature',
+               recipe=recipe, tok_steps=steps, tok_batch=batch, tok_images=tok_images,
+               **{k: r[k] for k in ('steps', 'eval_every', 'batch', 'images', 'cfg_scale', 'samples', 'gpt')}, runs=runs,
+               **provenance(seeds=list(seeds)))
+    atomic_write(out / 'results.json', lambda f: f.write(json.dumps(res, indent=1).encode()))
+    return res
+
+def curve_band(res: dict, name: str, key: str, level: float = 0.95) -> tuple:
+    "Per evaluated step: the mean of `key` over a variant's seeds and its t-interval (steps, mean, lo, hi, per-seed values)."
+    import numpy as np
+    from scipy import stats
+    cs = [r['curve'] for r in sorted(res['runs'], key=lambda r: r['seed']) if r['variant'] == name]
+    steps = [c['step'] for c in cs[0]]
+    v = np.array([[c[key] for c in cv] for cv in cs], float)            # seeds x steps
+    m = v.mean(0); h = stats.t.ppf(0.5 + level / 2, len(v) - 1) * v.std(0, ddof=1) / np.sqrt(len(v)) if len(v) > 1 else 0 * m
+    return steps, m, m - h, m + h, v
+
+def plot_convergence(res: dict, names: dict, keys: dict):
+    "One panel per key: each seed as a thin line, the mean with its 95% interval as a band, one colour per variant."
+    import matplotlib.pyplot as plt
+    fig, axs = plt.subplots(1, len(keys), figsize=(4 * len(keys), 3), dpi=80)
+    for ax, (k, title) in zip(axs if len(keys) > 1 else [axs], keys.items()):
+        for i, (n, lab) in enumerate(names.items()):
+            st, m, lo, hi, v = curve_band(res, n, k)
+            for row in v: ax.plot(st, row, color=f'C{i}', lw=0.6, alpha=0.4)
+            ax.plot(st, m, 'o-', color=f'C{i}', label=f'{lab} ({len(v)} seeds)'); ax.fill_between(st, lo, hi, color=f'C{i}', alpha=0.2)
+        ax.set_xlabel('GPT training steps'); ax.set_title(title, fontsize=9)
+    axs[0].legend(fontsize=8) if len(keys) > 1 else axs.legend(fontsize=8)
+    plt.tight_layout()
+    return fig

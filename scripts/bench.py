@@ -33,6 +33,7 @@ from hita_nb.core import provenance
 from hita_nb.config import GPTConfig, TokenizerConfig
 from hita_nb.ar.model import HitaGPT
 from hita_nb.tokenizer.model import HitaTokenizer
+from hita_nb.kernels.build import load_kernels
 
 
 def sync(dev):
@@ -92,10 +93,18 @@ def sampler_paths(model, rows):
     from hita_nb.ar.sampling import sample
     from hita_nb.ar.fast import FastDecoder
     from hita_nb.ar.sampling import sample_cdf
+    import os
+    from hita_nb.kernels.decode import bf16_product_variant
     paths = {'plain': (model, sample)}
     fast = FastDecoder(model, rows)
     if fast.kernels: paths['fast, no kernels'] = (FastDecoder(model, rows, kernels=False), sample_cdf)
-    paths['fast'] = (fast, sample_cdf)
+    if fast.kernels and model.output.weight.dtype == torch.bfloat16 and load_kernels().has_dpbf16():
+        chosen = bf16_product_variant(); other = 'fma' if chosen == 'dpbf16' else 'dpbf16'   # the variant not chosen, beside
+        os.environ['HITA_NB_BF16_PRODUCT'] = other
+        try: paths[f'fast, bf16 product {other}'] = (FastDecoder(model, rows), sample_cdf)
+        finally: os.environ.pop('HITA_NB_BF16_PRODUCT')
+        paths[f'fast (bf16 product {chosen}: chosen)'] = (fast, sample_cdf)
+    else: paths['fast'] = (fast, sample_cdf)
     return paths
 
 
@@ -247,6 +256,12 @@ def main():
     dev = torch.device(a.device)
     res = dict(device=str(dev), cpu=platform.processor() or platform.machine(), threads=torch.get_num_threads(), torch=torch.__version__,
                provenance=provenance(seeds=0))
+    if dev.type == 'cpu' and load_kernels() is not None:
+        from hita_nb.kernels.decode import bf16_product_variant
+        from hita_nb.kernels.build import _STATE
+        res.update(bf16_product=bf16_product_variant(), bf16_calibration=_STATE.get('bf16_calibration'), has_dpbf16=load_kernels().has_dpbf16())
+        print(f"CPU kernels: bf16 products by {res['bf16_product']} (the CPU's bf16 dot product: {'yes' if res['has_dpbf16'] else 'no'}; "
+              f"calibration {res['bf16_calibration']})", flush=True)
     rates = {}
     for dt in (torch.float32, torch.bfloat16):
         mm, bw = machine(dev, dt); rates[dt] = (mm, bw)

@@ -10,7 +10,7 @@ from .model import HitaGPT
 from .sampling import sample_cdf
 from .generate import generate
 from ..kernels.build import load_kernels, kernel_status
-from ..kernels.decode import ThinLinear, attend_cache, rope_into_cache, pack_panels_together
+from ..kernels.decode import ThinLinear, attend_cache, rope_into_cache, pack_panels_together, bf16_product_variant
 
 # %% auto #0
 __all__ = ['KERNEL_HEAD_DIMS', 'PackedLinear', 'FastDecoder', 'generate_fast']
@@ -64,7 +64,8 @@ class FastDecoder:
             ws += [a.wqkv.weight, a.wo.weight, torch.cat([f.w1.weight, f.w3.weight]), f.w2.weight]
         ws = [t.detach() for t in ws + [w[:V], w[V:]]]
         if kernels and all(t.shape[0] % 16 == 0 for t in ws):             # one huge-page buffer for all panels
-            lin = [ThinLinear(t, panels=p) for t, p in zip(ws, pack_panels_together(ws))]
+            pairs = w.dtype == torch.bfloat16 and bf16_product_variant() == 'dpbf16'   # the CPU's bf16 dot product, where faster
+            lin = [ThinLinear(t, panels=p) for t, p in zip(ws, pack_panels_together(ws, pairs))]
         else: lin = [ThinLinear(t) if kernels else PackedLinear(t, rows, pack) for t in ws]
         self.layers = [(l, *lin[4 * i:4 * i + 4]) for i, l in enumerate(model.layers)]
         self.heads = tuple(lin[-2:])

@@ -15,6 +15,7 @@ _SRC_COMMON = r'''
 #include <ATen/Parallel.h>
 #include <c10/core/CPUAllocator.h>
 #include <cmath>
+#include <cstring>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
@@ -90,6 +91,59 @@ static void thin_mm(const float* x, int64_t M, int64_t K, const W* w, int64_t N,
     }
   });
 }
+
+#if defined(__AVX512BF16__)
+// ---- the same product by the CPU's bf16 dot product (AVX512-BF16, where the compiler and the CPU have it): weights in
+// pair panels (K2 x 16 x 2, K2 = K / 2 rounded up): pp[k2][i] = (W[i][2 k2], W[i][2 k2 + 1]); the rows as bf16 pairs,
+// interleaved like the floats above: x2[k2 * MB + m] = x[m][2 k2] | x[m][2 k2 + 1] << 16. One VDPBF16PS adds both
+// products of a pair to each of the 16 float32 lanes: half the instructions of widening and two multiply-adds.
+template <typename O, int MB>
+static inline void panel_dp(const uint32_t* x, int64_t K2, const at::BFloat16* p, O* y, int64_t ldy) {
+  constexpr int U = MB >= 8 ? 1 : (MB >= 4 ? 2 : 4);
+  constexpr int PF = MB >= 8 ? 32 : 64;                   // pairs ahead: 64 bytes of weights each
+  __m512 acc[U][MB];
+  _Pragma("GCC unroll 16") for (int u = 0; u < U; ++u)
+    _Pragma("GCC unroll 16") for (int m = 0; m < MB; ++m) acc[u][m] = _mm512_setzero_ps();
+  int64_t k = 0;
+  for (; k + U <= K2; k += U) {
+    _Pragma("GCC unroll 16") for (int u = 0; u < U; ++u) {
+      _mm_prefetch(reinterpret_cast<const char*>(p + (k + u + PF) * 32), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(p + (k + u + 256) * 32), _MM_HINT_T1);
+      if ((k + u) % (16 / MB) == 0) _mm_prefetch(reinterpret_cast<const char*>(x + (k + u + PF) * MB), _MM_HINT_T0);
+      __m512bh w = (__m512bh)_mm512_loadu_si512(p + (k + u) * 32);
+      const uint32_t* xk = x + (k + u) * MB;
+      _Pragma("GCC unroll 16") for (int m = 0; m < MB; ++m)
+        acc[u][m] = _mm512_dpbf16_ps(acc[u][m], (__m512bh)_mm512_set1_epi32((int)xk[m]), w);
+    }
+  }
+  for (; k < K2; ++k) {
+    __m512bh w = (__m512bh)_mm512_loadu_si512(p + k * 32); const uint32_t* xk = x + k * MB;
+    _Pragma("GCC unroll 16") for (int m = 0; m < MB; ++m)
+      acc[0][m] = _mm512_dpbf16_ps(acc[0][m], (__m512bh)_mm512_set1_epi32((int)xk[m]), w);
+  }
+  _Pragma("GCC unroll 16") for (int u = 1; u < U; ++u)
+    _Pragma("GCC unroll 16") for (int m = 0; m < MB; ++m) acc[0][m] = _mm512_add_ps(acc[0][m], acc[u][m]);
+  _Pragma("GCC unroll 16") for (int m = 0; m < MB; ++m) store16(y + m * ldy, acc[0][m]);
+}
+
+template <typename O>
+static void thin_mm_dp(const uint32_t* x, int64_t M, int64_t K2, const at::BFloat16* w, int64_t N, O* y) {
+  at::parallel_for(0, N / 16, 4, [&](int64_t b, int64_t e) {
+    for (int64_t j = b; j < e; ++j) {
+      const at::BFloat16* p = w + j * K2 * 32; O* yj = y + j * 16;
+      for (int64_t m = 0; m < M;) {
+        int mb = chunk_rows(M - m); const uint32_t* xc = x + m * K2; O* yc = yj + m * N;
+        if (mb == 16) panel_dp<O, 16>(xc, K2, p, yc, N);
+        else if (mb == 8) panel_dp<O, 8>(xc, K2, p, yc, N);
+        else if (mb == 4) panel_dp<O, 4>(xc, K2, p, yc, N);
+        else if (mb == 2) panel_dp<O, 2>(xc, K2, p, yc, N);
+        else panel_dp<O, 1>(xc, K2, p, yc, N);
+        m += mb;
+      }
+    }
+  });
+}
+#endif
 
 '''
 
@@ -244,13 +298,35 @@ static void rope_write(const T* qkv, int64_t B, int64_t H, int64_t Hk, int64_t h
   }
 }
 
-// y = prepare(x) @ W.T (+ residual): the product with its fusions, as one routine for every caller; `a` holds M x K floats
+// the prepared rows (floats that are bf16 numbers) as the bf16 pairs of the dot-product variant, chunk by chunk:
+// pair k2 of row m of the chunk of mb rows from m0 at x2[m0 * K2 + k2 * mb + (m - m0)]; an odd K ends with a zero
+static void pair_rows(const float* a, int64_t M, int64_t K, uint32_t* x2) {
+  int64_t K2 = (K + 1) / 2;
+  for (int64_t m0 = 0; m0 < M;) {
+    int mb = chunk_rows(M - m0); const float* ac = a + m0 * K; uint32_t* xc = x2 + m0 * K2;
+    for (int64_t k2 = 0; k2 < K2; ++k2)
+      for (int i = 0; i < mb; ++i) {
+        uint32_t lo, hi = 0; std::memcpy(&lo, ac + 2 * k2 * mb + i, 4);
+        if (2 * k2 + 1 < K) std::memcpy(&hi, ac + (2 * k2 + 1) * mb + i, 4);
+        xc[k2 * mb + i] = (lo >> 16) | (hi & 0xffff0000u);
+      }
+    m0 += mb;
+  }
+}
+
+// y = prepare(x) @ W.T (+ residual): the product with its fusions, as one routine for every caller; `a` holds M x K
+// floats; with `a2` (M x K2 words; bf16 only, pair panels) the product runs on the CPU's bf16 dot product
 template <typename T>
 static void linear_into(const T* x, int64_t M, int64_t Kin, const T* nw, float eps, bool swiglu, const T* w, int64_t N,
-                        const T* residual, T* y, float* a) {
+                        const T* residual, T* y, float* a, uint32_t* a2 = nullptr) {
   int64_t K = swiglu ? Kin / 2 : Kin;
   prepare<T>(x, M, Kin, nw, eps, swiglu, a);
-  thin_mm(a, M, K, w, N, y);
+  bool done = false;
+#if defined(__AVX512BF16__)
+  if constexpr (std::is_same_v<T, at::BFloat16>)
+    if (a2) { pair_rows(a, M, K, a2); thin_mm_dp(a2, M, (K + 1) / 2, w, N, y); done = true; }
+#endif
+  if (!done) thin_mm(a, M, K, w, N, y);
   if (residual) for (int64_t i = 0; i < M * N; ++i) y[i] = static_cast<T>(as_float(residual[i]) + as_float(y[i]));
 }
 '''
@@ -379,14 +455,33 @@ bool supported() {
 #endif
 }
 
-// x (M, K) float32 or bfloat16; w packed (N/16, K, 16) of the same dtype -> (M, N) of that dtype.
+// whether the products can run on the CPU's bf16 dot product (built with AVX512-BF16: the compiler and this CPU have it)
+bool has_dpbf16() {
+#if defined(__AVX512F__) && defined(__AVX512BF16__)
+  return true;
+#else
+  return false;
+#endif
+}
+
+// the shape check of a product's weights: panels (N/16, K, 16) of x's dtype, or pair panels (N/16, K2, 16, 2) of bf16
+static bool panels_fit(const torch::Tensor& w, int64_t K, int64_t N) {
+  if (w.dim() == 3) return w.size(0) * 16 == N && w.size(1) == K && w.size(2) == 16;
+  return w.dim() == 4 && w.size(0) * 16 == N && w.size(1) == (K + 1) / 2 && w.size(2) == 16 && w.size(3) == 2 &&
+         w.scalar_type() == at::kBFloat16 && has_dpbf16();
+}
+
+// x (M, K) float32 or bfloat16; w packed (N/16, K, 16) of the same dtype, or for bfloat16 in pair panels
+// (N/16, K2, 16, 2) for the CPU's bf16 dot product -> (M, N) of x's dtype.
 // Optional fusions: RMS-normalise x with `norm_weight` first, or take x = [g | u] (M, 2K) and use silu(g) * u;
 // add `residual` (M, N) to the result.
 torch::Tensor thin_linear(torch::Tensor x, torch::Tensor w, std::optional<torch::Tensor> norm_weight, double eps,
                           bool swiglu, std::optional<torch::Tensor> residual) {
   int64_t M = x.size(0), Kin = x.size(1), K = swiglu ? Kin / 2 : Kin, N = w.size(0) * 16;
-  TORCH_CHECK(x.dim() == 2 && w.dim() == 3 && w.size(2) == 16 && K == w.size(1) && (!swiglu || Kin % 2 == 0),
-              "thin_linear: x (M, K) (or (M, 2K) with swiglu) and panels (N/16, K, 16), got ", x.sizes(), " and ", w.sizes());
+  bool dp = w.dim() == 4;
+  TORCH_CHECK(x.dim() == 2 && panels_fit(w, K, N) && (!swiglu || Kin % 2 == 0),
+              "thin_linear: x (M, K) (or (M, 2K) with swiglu) and panels (N/16, K, 16) (or bf16 pair panels (N/16, K2, 16, 2) where the "
+              "CPU has the bf16 dot product), got ", x.sizes(), " and ", w.sizes());
   TORCH_CHECK(x.scalar_type() == w.scalar_type(), "thin_linear: x and weights have different dtypes");
   TORCH_CHECK(w.is_contiguous() && x.device().is_cpu(), "thin_linear: contiguous CPU panels");
   TORCH_CHECK(!(swiglu && norm_weight), "thin_linear: norm and swiglu do not combine");
@@ -394,6 +489,7 @@ torch::Tensor thin_linear(torch::Tensor x, torch::Tensor w, std::optional<torch:
   if (residual) TORCH_CHECK(residual->sizes() == at::IntArrayRef({M, N}) && residual->scalar_type() == x.scalar_type(), "thin_linear: residual");
   x = x.contiguous();
   auto a = torch::empty({M, K}, x.options().dtype(torch::kFloat));
+  auto a2 = torch::empty({dp ? M * ((K + 1) / 2) : 0}, x.options().dtype(torch::kInt));
   auto y = torch::empty({M, N}, x.options());
 #if defined(__AVX512F__)
   auto go = [&](auto* tag) {
@@ -401,7 +497,8 @@ torch::Tensor thin_linear(torch::Tensor x, torch::Tensor w, std::optional<torch:
     torch::Tensor nwc = norm_weight ? norm_weight->contiguous() : torch::Tensor();
     torch::Tensor r = residual ? residual->contiguous() : torch::Tensor();
     linear_into<T>(x.data_ptr<T>(), M, Kin, norm_weight ? nwc.data_ptr<T>() : nullptr, (float)eps, swiglu, w.data_ptr<T>(), N,
-                   residual ? r.data_ptr<T>() : nullptr, y.data_ptr<T>(), a.data_ptr<float>());
+                   residual ? r.data_ptr<T>() : nullptr, y.data_ptr<T>(), a.data_ptr<float>(),
+                   dp ? reinterpret_cast<uint32_t*>(a2.data_ptr<int>()) : nullptr);
   };
   if (x.scalar_type() == at::kFloat) go((float*)nullptr);
   else if (x.scalar_type() == at::kBFloat16) go((at::BFloat16*)nullptr);
@@ -504,13 +601,13 @@ torch::Tensor decode_layers(torch::Tensor x, std::vector<torch::Tensor> ws, std:
   TORCH_CHECK(H > 0 && Hk > 0 && H % Hk == 0 && (hd == 16 || hd == 32 || hd == 64 || hd == 128) && start >= 0 && start < Tmax &&
               cs.numel() == hd, "decode_layers: heads, head_dim (16, 32, 64 or 128), 0 <= start < cache length, cs (hd/2, 2)");
   int64_t Nqkv = (H + 2 * Hk) * hd, Hd2 = ws[2].size(0) * 16;
+  bool dp = ws[0].dim() == 4;                                       // pair panels: the CPU's bf16 dot product
   for (int64_t l = 0; l < nl; ++l) {
     const auto &wqkv = ws[4 * l], &wo = ws[4 * l + 1], &w13 = ws[4 * l + 2], &w2 = ws[4 * l + 3];
     for (const auto& w : {wqkv, wo, w13, w2})
-      TORCH_CHECK(w.dim() == 3 && w.size(2) == 16 && w.is_contiguous() && w.scalar_type() == x.scalar_type(),
-                  "decode_layers: panels (N/16, K, 16), contiguous, of x's dtype");
-    TORCH_CHECK(wqkv.size(1) == D && wqkv.size(0) * 16 == Nqkv && wo.size(1) == H * hd && wo.size(0) * 16 == D &&
-                w13.size(1) == D && w13.size(0) * 16 == Hd2 && w2.size(1) * 2 == Hd2 && w2.size(0) * 16 == D,
+      TORCH_CHECK(w.dim() == (dp ? 4 : 3) && w.is_contiguous() && w.scalar_type() == x.scalar_type(),
+                  "decode_layers: panels (N/16, K, 16) (or all bf16 pair panels (N/16, K2, 16, 2)), contiguous, of x's dtype");
+    TORCH_CHECK(panels_fit(wqkv, D, Nqkv) && panels_fit(wo, H * hd, D) && panels_fit(w13, D, Hd2) && panels_fit(w2, Hd2 / 2, D),
                 "decode_layers: the panels of layer ", l, " do not fit D = ", D, ", H = ", H, ", caches ", caches[2 * l].sizes());
     for (int i = 0; i < 2; ++i) {
       const auto& c = caches[2 * l + i];
@@ -526,22 +623,23 @@ torch::Tensor decode_layers(torch::Tensor x, std::vector<torch::Tensor> ws, std:
   auto qkv = torch::empty({M, Nqkv}, opt), q = torch::empty({M, H * hd}, opt), o = torch::empty({M, H * hd}, opt);
   auto h = torch::empty({M, Hd2}, opt);
   auto a = torch::empty({M, std::max({D, H * hd, Hd2})}, opt.dtype(torch::kFloat));
+  auto a2 = torch::empty({dp ? M * ((std::max({D, H * hd, Hd2}) + 1) / 2) : 0}, opt.dtype(torch::kInt));
   auto csf = cs.to(torch::kFloat).contiguous();
   torch::Tensor ac = add ? add->contiguous() : torch::Tensor();
 #if defined(__AVX512F__)
   auto go = [&](auto* tag) {
     using T = std::remove_pointer_t<decltype(tag)>;
     T *xp = cur.data_ptr<T>(), *np = nxt.data_ptr<T>();
-    float* ap = a.data_ptr<float>();
+    float* ap = a.data_ptr<float>(); uint32_t* a2p = dp ? reinterpret_cast<uint32_t*>(a2.data_ptr<int>()) : nullptr;
     for (int64_t l = 0; l < nl; ++l) {
       T* kc = caches[2 * l].data_ptr<T>(); T* vc = caches[2 * l + 1].data_ptr<T>();
-      linear_into<T>(xp, M, D, norms[2 * l].data_ptr<T>(), (float)eps, false, ws[4 * l].data_ptr<T>(), Nqkv, nullptr, qkv.data_ptr<T>(), ap);
+      linear_into<T>(xp, M, D, norms[2 * l].data_ptr<T>(), (float)eps, false, ws[4 * l].data_ptr<T>(), Nqkv, nullptr, qkv.data_ptr<T>(), ap, a2p);
       rope_write<T>(qkv.data_ptr<T>(), M, H, Hk, hd, csf.data_ptr<float>(), add ? ac.data_ptr<T>() : nullptr, q.data_ptr<T>(), kc, vc, Tmax, start);
       attention<T>(q.data_ptr<T>(), kc, vc, o.data_ptr<T>(), M, H, Hk, Tmax, hd, start + 1);
-      linear_into<T>(o.data_ptr<T>(), M, H * hd, nullptr, 0.0f, false, ws[4 * l + 1].data_ptr<T>(), D, xp, np, ap);
+      linear_into<T>(o.data_ptr<T>(), M, H * hd, nullptr, 0.0f, false, ws[4 * l + 1].data_ptr<T>(), D, xp, np, ap, a2p);
       std::swap(xp, np);
-      linear_into<T>(xp, M, D, norms[2 * l + 1].data_ptr<T>(), (float)eps, false, ws[4 * l + 2].data_ptr<T>(), Hd2, nullptr, h.data_ptr<T>(), ap);
-      linear_into<T>(h.data_ptr<T>(), M, Hd2, nullptr, 0.0f, true, ws[4 * l + 3].data_ptr<T>(), D, xp, np, ap);
+      linear_into<T>(xp, M, D, norms[2 * l + 1].data_ptr<T>(), (float)eps, false, ws[4 * l + 2].data_ptr<T>(), Hd2, nullptr, h.data_ptr<T>(), ap, a2p);
+      linear_into<T>(h.data_ptr<T>(), M, Hd2, nullptr, 0.0f, true, ws[4 * l + 3].data_ptr<T>(), D, xp, np, ap, a2p);
       std::swap(xp, np);
     }
     if (xp != cur.data_ptr<T>()) cur.copy_(nxt);     // an even number of swaps per layer: the result is in cur
@@ -686,7 +784,7 @@ def load_kernels(verbose: bool = False):
             name = 'hita_nb_cpu_' + hashlib.sha1((_SOURCE + _cpu_flags()).encode()).hexdigest()[:10]
             with warnings.catch_warnings():
                 warnings.simplefilter('ignore')
-                ext = load_inline(name, cpp_sources=_SOURCE, functions=['supported', 'thin_linear', 'decode_attention', 'rope_cache', 'decode_layers', 'group_norm_act', 'winograd_conv3x3',
+                ext = load_inline(name, cpp_sources=_SOURCE, functions=['supported', 'has_dpbf16', 'thin_linear', 'decode_attention', 'rope_cache', 'decode_layers', 'group_norm_act', 'winograd_conv3x3',
                                                                                   'buffer_cache', 'buffer_cache_stats'],
                                   extra_cflags=['-O3', '-march=native', '-fopenmp'], extra_ldflags=['-fopenmp'], verbose=verbose)
             if not ext.supported(): ext, why = None, 'the compiler or this CPU lacks AVX-512'

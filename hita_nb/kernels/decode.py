@@ -4,13 +4,15 @@
 
 # %% ../../nbs/41_kernels_decode.ipynb #5c777baa
 from __future__ import annotations
-import platform
+import json, os, platform, time
+from pathlib import Path
 import torch
 import torch.nn.functional as F
-from .build import load_kernels, kernel_status
+from .build import load_kernels, kernel_status, _STATE
 
 # %% auto #0
-__all__ = ['pack_panels', 'pack_panels_together', 'ThinLinear', 'rope_into_cache', 'attend_cache']
+__all__ = ['pack_panels', 'pack_pairs', 'pack_panels_together', 'bf16_product_variant', 'ThinLinear', 'rope_into_cache',
+           'attend_cache']
 
 # %% ../../nbs/41_kernels_decode.ipynb #6b2f37d8
 def pack_panels(w: torch.Tensor) -> torch.Tensor:
@@ -18,6 +20,13 @@ def pack_panels(w: torch.Tensor) -> torch.Tensor:
     N, K = w.shape
     if N % 16: raise ValueError(f'pack_panels: the number of outputs ({N}) must be a multiple of 16')
     return w.detach().reshape(N // 16, 16, K).transpose(1, 2).contiguous()
+
+def pack_pairs(w: torch.Tensor) -> torch.Tensor:
+    "W (N, K) bf16, N a multiple of 16 -> pair panels (N/16, ceil(K/2), 16, 2): pp[j, k2, i, h] = W[16 j + i, 2 k2 + h] (0 past K)."
+    N, K = w.shape
+    if N % 16: raise ValueError(f'pack_pairs: the number of outputs ({N}) must be a multiple of 16')
+    w = F.pad(w.detach(), (0, K % 2))
+    return w.reshape(N // 16, 16, -1, 2).transpose(1, 2).contiguous()
 
 def _madvise_huge(t: torch.Tensor) -> bool:
     "Ask Linux to back the 2 MB-aligned part of `t`'s memory with huge pages (before it is first written). False elsewhere."
@@ -30,11 +39,13 @@ def _madvise_huge(t: torch.Tensor) -> bool:
         return n > 0 and ctypes.CDLL(None).madvise(ctypes.c_void_p(a), ctypes.c_size_t(n), 14) == 0   # MADV_HUGEPAGE
     except Exception: return False
 
-def pack_panels_together(ws: list[torch.Tensor]) -> list[torch.Tensor]:
-    """Panels of several weights (all of one dtype, on CPU) in one buffer, in the order given (the order a decode step
-    reads them), aligned to 2 MB and backed by huge pages where Linux allows: one long stream for the prefetchers and
-    fewer TLB misses. About 5-10 percent faster than separate tensors on the development CPU."""
-    dt = ws[0].dtype; size = [w.numel() for w in ws]
+def pack_panels_together(ws: list[torch.Tensor], pairs: bool = False) -> list[torch.Tensor]:
+    """Panels (or, with `pairs`, bf16 pair panels) of several weights (all of one dtype, on CPU) in one buffer, in the
+    order given (the order a decode step reads them), aligned to 2 MB and backed by huge pages where Linux allows: one
+    long stream for the prefetchers and fewer TLB misses. About 5-10 percent faster than separate tensors on the
+    development CPU."""
+    pack = pack_pairs if pairs else pack_panels
+    dt = ws[0].dtype; size = [pack(w[:16]).numel() * (w.shape[0] // 16) for w in ws]
     if any(w.dtype != dt or w.device.type != 'cpu' for w in ws): raise ValueError('pack_panels_together: one dtype, on CPU')
     pad = (2 << 20) // ws[0].element_size()
     buf = torch.empty(sum(size) + pad, dtype=dt)
@@ -42,21 +53,60 @@ def pack_panels_together(ws: list[torch.Tensor]) -> list[torch.Tensor]:
     o = (-buf.data_ptr() // ws[0].element_size()) % pad            # first element on a 2 MB boundary
     out = []
     for w, n in zip(ws, size):
-        p = pack_panels(w); v = buf[o:o + n].view(p.shape); v.copy_(p); out.append(v); o += n
+        p = pack(w); v = buf[o:o + n].view(p.shape); v.copy_(p); out.append(v); o += n
     return out
+
+def _time_product(ext, x, w, reps: int = 30) -> float:
+    "Seconds per call of the kernel's product, best of 5 rounds."
+    best = float('inf')
+    for _ in range(5):
+        t0 = time.perf_counter()
+        for _ in range(reps): ext.thin_linear(x, w, None, 0.0, False, None)
+        best = min(best, (time.perf_counter() - t0) / reps)
+    return best
+
+def bf16_product_variant() -> str:
+    """How the kernels multiply bf16 here: 'dpbf16' (the CPU's bf16 dot product, where it has one) or 'fma' (weights
+    widened to fp32). Chosen once per build by timing both on a product of GPT-B's size at 16 rows (batch 8 with
+    guidance), cached beside the build (`calibration.json`); `HITA_NB_BF16_PRODUCT=fma|dpbf16` overrides it."""
+    ext = load_kernels()
+    if ext is None or not ext.has_dpbf16(): return 'fma'
+    env = os.environ.get('HITA_NB_BF16_PRODUCT')
+    if env:
+        if env not in ('fma', 'dpbf16'): raise ValueError(f"HITA_NB_BF16_PRODUCT={env!r}: 'fma' or 'dpbf16'")
+        return env
+    if 'bf16_product' not in _STATE:
+        f = Path(ext.__file__).with_name('calibration.json')
+        try: cal = json.loads(f.read_text())
+        except (OSError, ValueError): cal = {}
+        if cal.get('bf16_product') not in ('fma', 'dpbf16'):
+            g = torch.Generator().manual_seed(0)
+            w = torch.randn(768, 768, generator=g).bfloat16(); x = torch.randn(16, 768, generator=g).bfloat16()
+            t = {v: _time_product(ext, x, pk(w)) for v, pk in (('fma', pack_panels), ('dpbf16', pack_pairs))}
+            cal = dict(bf16_product=min(t, key=t.get), seconds={k: round(v, 7) for k, v in t.items()}, rows=16, shape=[768, 768])
+            try: f.write_text(json.dumps(cal))
+            except OSError: pass
+        _STATE['bf16_product'] = cal['bf16_product']; _STATE['bf16_calibration'] = cal
+    return _STATE['bf16_product']
 
 class ThinLinear:
     """y = x @ w.T for 2-D x (a few rows), by the panel kernel on CPU when available, else `F.linear`; optionally with
     the input RMS-normalised by `norm` (an `RMSNorm`), or SwiGLU of its two halves, and a `residual` added."""
     def __init__(self, w: torch.Tensor, use_kernel: bool | None = None,
-                 panels: torch.Tensor | None = None):   # w already packed (by `pack_panels_together`)
+                 panels: torch.Tensor | None = None,   # w already packed (by `pack_panels_together`)
+                 pairs: bool | None = None):           # bf16 pair panels for the CPU's dot product; None: `bf16_product_variant()`
         w = w.detach(); self.out_features = w.shape[0]
         ok = (load_kernels() is not None and w.device.type == 'cpu' and w.dtype in (torch.float32, torch.bfloat16)
               and w.shape[0] % 16 == 0)
         if use_kernel and not ok: raise ValueError(f'ThinLinear: the kernel cannot take this weight here ({kernel_status()}; '
                                                    f'{w.dtype} {w.device.type} {tuple(w.shape)})')
         self.kernel = ok if use_kernel is None else use_kernel
-        self.w = (pack_panels(w) if panels is None else panels) if self.kernel else w
+        if panels is not None: pairs = panels.dim() == 4
+        elif pairs is None: pairs = self.kernel and w.dtype == torch.bfloat16 and bf16_product_variant() == 'dpbf16'
+        if pairs and self.kernel and not (w.dtype == torch.bfloat16 and load_kernels().has_dpbf16()):
+            raise ValueError('ThinLinear: pair panels need bf16 weights and a CPU with the bf16 dot product (AVX512-BF16)')
+        self.pairs = bool(pairs and self.kernel)
+        self.w = (panels if panels is not None else (pack_pairs if self.pairs else pack_panels)(w)) if self.kernel else w
     def __call__(self, x: torch.Tensor, norm=None, swiglu: bool = False, residual: torch.Tensor | None = None) -> torch.Tensor:
         if self.kernel:
             return load_kernels().thin_linear(x, self.w, None if norm is None else norm.weight.detach(),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json, time
 from pathlib import Path
 from ..core import atomic_write, provenance
-from ..stats import claim_verdicts
+from ..stats import claim_verdicts, value_at
 from ..data.datasets import ShapeStyles, HELD_OUT_SEED
 from ..data.attributes import load_or_train_classifier
 from ..tokenizer.train import TokTrainConfig, train_tokenizer
@@ -19,8 +19,9 @@ from ..eval.probes import linear_probe, token_features
 from ..apps.style import score_style_transfer
 
 # %% auto #0
-__all__ = ['VARIANTS', 'RECIPES', 'HOLISTIC_ONLY', 'train_variant', 'score_variant', 'tokenizer_variants', 'shift_k', 'summarise',
-           'recipe_overrides', 'variant_table', 'plot_variants', 'claim_verdict', 'k_ablation']
+__all__ = ['VARIANTS', 'RECIPES', 'HOLISTIC_ONLY', 'TABLE_CLAIMS', 'train_variant', 'score_variant', 'tokenizer_variants',
+           'shift_k', 'summarise', 'recipe_overrides', 'variant_table', 'seed_range', 'plot_variants', 'claim_verdict',
+           'table_verdicts', 'k_ablation']
 
 # %% ../../nbs/90_ablation_k.ipynb #6c0fff38
 def train_variant(rd: Path, overrides: dict, seed: int, steps: int, images: int, batch: int, lr: float,
@@ -99,16 +100,10 @@ def summarise(res: dict, names, keys=('psnr', 'rfid', 'usage_holistic', 'usage_p
         rs = [r for r in res['runs'] if r['variant'] == n]
         row = {}
         for k in keys:
-            v = [_get(r, k) for r in rs]
+            v = [value_at(r, k) for r in rs]
             row[k] = None if not v or any(x is None for x in v) else (sum(v) / len(v), min(v), max(v))
         out[n] = dict(row, seeds=len(rs))
     return out
-
-def _get(r, key):
-    for part in key.split('.'):
-        if not isinstance(r, dict) or part not in r: return None
-        r = r[part]
-    return r
 
 # %% ../../nbs/90_ablation_k.ipynb #211e0420
 RECIPES = {  # name -> (the preset whose options the variants start from, tokenizer batch, steps)
@@ -139,6 +134,13 @@ def variant_table(res: dict, names, keys, labels: dict | None = None) -> str:
     for n in names: lines.append(f'{labels.get(n, n):<{w}}  ' + '  '.join(f'{cell(summ[n][k], k):>24}' for k in keys))
     return '\n'.join(lines)
 
+def seed_range(res: dict, name: str, key: str, scale: float = 1, unit: str = '', digits: int = 2) -> str:
+    "A variant's metric for prose: its mean over seeds and their range, e.g. '19.58 dB (18.89 to 20.22, 5 seeds)'."
+    s = summarise(res, [name], [key])[name]
+    if s[key] is None: return 'not measured'
+    m, lo, hi = (f'{scale * x:.{digits}f}' for x in s[key])
+    return f"{m}{unit} ({lo} to {hi}, {s['seeds']} seeds)"
+
 def plot_variants(res: dict, names, keys, titles: dict | None = None, labels: dict | None = None):
     "One panel per key, one column per variant: every seed as a dot, the mean as a bar."
     import matplotlib.pyplot as plt
@@ -146,7 +148,7 @@ def plot_variants(res: dict, names, keys, titles: dict | None = None, labels: di
     fig, axs = plt.subplots(1, len(keys), figsize=(2.6 * len(keys), 2.8), dpi=80)
     for ax, k in zip(axs if len(keys) > 1 else [axs], keys):
         for i, n in enumerate(names):
-            v = [_get(r, k) for r in res['runs'] if r['variant'] == n]
+            v = [value_at(r, k) for r in res['runs'] if r['variant'] == n]
             v = [x for x in v if x is not None]
             if v: ax.bar(i, sum(v) / len(v), color=f'C{i}', alpha=0.5); ax.scatter([i] * len(v), v, color=f'C{i}', s=12, zorder=3)
         ax.set_xticks(range(len(names))); ax.set_xticklabels([labels.get(n, n) for n in names], rotation=30, ha='right', fontsize=8)
@@ -157,6 +159,38 @@ def plot_variants(res: dict, names, keys, titles: dict | None = None, labels: di
 def claim_verdict(res: dict, better: str, worse: str, key: str, higher_is_better: bool = True) -> str:
     "The paired verdict of one claim (notebook 08, no correction): reproduced, reversed, no effect, inconclusive or not measurable."
     return claim_verdicts(res, [('', better, worse, key, higher_is_better)])[0]['verdict']
+
+# %% ../../nbs/90_ablation_k.ipynb #be8c67aa
+TABLE_CLAIMS = {  # table -> (claim, better, worse, metric key (or a pair of keys), higher is better, what the paper reports)
+    'Table 2': [('queries improve reconstruction (PSNR)', 'hita_norecolour', 'no_queries', 'psnr', True, 'rFID 1.31 -> 1.15'),
+                ('queries improve reconstruction (offline rFID)', 'hita_norecolour', 'no_queries', 'rfid', False, 'rFID 1.31 -> 1.15'),
+                ('queries improve the class probe (holistic vs all patch tokens)', 'hita_norecolour', 'no_queries',
+                 ('linear_probe.holistic', 'linear_probe.patch'), True, 'L.P. 14.2 -> 28.2'),
+                ('semantic injection improves reconstruction (PSNR)', 'semantic', 'hita', 'psnr', True, 'rFID 1.15 -> 1.03'),
+                ('semantic injection improves reconstruction (offline rFID)', 'semantic', 'hita', 'rfid', False, 'rFID 1.15 -> 1.03'),
+                ('semantic injection raises holistic usage', 'semantic', 'hita', 'usage_holistic', True, 'usage 30.2% -> 100%'),
+                ('semantic injection improves the holistic probe', 'semantic', 'hita', 'linear_probe.holistic', True, 'L.P. 28.2 -> 36.6')],
+    'Table 3': [('k = 1 uses more holistic codes than k = 0', 'k1', 'k0', 'usage_holistic', True, 'usage 0.763% -> 100%'),
+                ('k = 2 uses more holistic codes than k = 0', 'hita', 'k0', 'usage_holistic', True, 'usage 0.763% -> 100%'),
+                ('k = 4 uses more holistic codes than k = 0', 'k4', 'k0', 'usage_holistic', True, 'usage 0.763% -> 100%'),
+                ('k = 4 reconstructs better than k = 0 (PSNR)', 'k4', 'k0', 'psnr', True, 'rFID 1.34 -> 1.03'),
+                ('k = 4 reconstructs better than k = 0 (offline rFID)', 'k4', 'k0', 'rfid', False, 'rFID 1.34 -> 1.03')],
+    'Table 9': [('Hita reconstructs better than Partial (PSNR)', 'hita', 'partial', 'psnr', True, 'rFID 1.05 -> 1.03'),
+                ('Hita reconstructs better than Partial (offline rFID)', 'hita', 'partial', 'rfid', False, 'rFID 1.05 -> 1.03'),
+                ('Hita reconstructs better than Full (PSNR)', 'hita', 'full', 'psnr', True, 'rFID 2.07 -> 1.03'),
+                ('Hita reconstructs better than Full (offline rFID)', 'hita', 'full', 'rfid', False, 'rFID 2.07 -> 1.03')],
+    'Table 10': [('all modules reconstruct better than - E_trans (PSNR)', 'hita', 'no_trans', 'psnr', True, 'rFID 1.15 -> 1.03'),
+                 ('all modules: lower offline rFID than - E_trans', 'hita', 'no_trans', 'rfid', False, 'rFID 1.15 -> 1.03'),
+                 ('all modules reconstruct better than - E_causal (PSNR)', 'hita', 'no_causal', 'psnr', True, 'rFID 1.20 -> 1.03'),
+                 ('all modules: lower offline rFID than - E_causal', 'hita', 'no_causal', 'rfid', False, 'rFID 1.20 -> 1.03'),
+                 ('all modules reconstruct better than none (PSNR)', 'hita_norecolour', 'vanilla_vq', 'psnr', True, 'rFID 1.21 -> 1.03'),
+                 ('all modules: lower offline rFID than none', 'hita_norecolour', 'vanilla_vq', 'rfid', False, 'rFID 1.21 -> 1.03')],
+}
+
+def table_verdicts(res: dict, table: str) -> list[dict]:
+    "The verdict rows of one table's claims (`claim_verdicts`, Holm across the table), each with the paper's numbers."
+    claims = TABLE_CLAIMS[table]
+    return [dict(row, paper=c[5]) for row, c in zip(claim_verdicts(res, [c[:5] for c in claims]), claims)]
 
 # %% ../../nbs/90_ablation_k.ipynb #a2829734
 def k_ablation(out: str | Path, ks=(0, 1, 2, 4), seeds=(0, 1), steps: int = 400, images: int = 8000, eval_images: int = 500,

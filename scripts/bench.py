@@ -259,8 +259,9 @@ def main():
     if dev.type == 'cpu' and load_kernels() is not None:
         from hita_nb.kernels.decode import bf16_product_variant
         from hita_nb.kernels.build import _STATE
-        res.update(bf16_product=bf16_product_variant(), bf16_calibration=_STATE.get('bf16_calibration'), has_dpbf16=load_kernels().has_dpbf16())
-        print(f"CPU kernels: bf16 products by {res['bf16_product']} (the CPU's bf16 dot product: {'yes' if res['has_dpbf16'] else 'no'}; "
+        res.update(kernel_isa=load_kernels().isa(), bf16_product=bf16_product_variant(), bf16_calibration=_STATE.get('bf16_calibration'),
+                   has_dpbf16=load_kernels().has_dpbf16())
+        print(f"CPU kernels built for {res['kernel_isa']}: bf16 products by {res['bf16_product']} (the CPU's bf16 dot product: {'yes' if res['has_dpbf16'] else 'no'}; "
               f"calibration {res['bf16_calibration']})", flush=True)
     rates = {}
     for dt in (torch.float32, torch.bfloat16):

@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 # %% auto #0
-__all__ = ['MARGINS', 'paired_effect', 'holm', 'value_at', 'claim_verdicts', 'verdict_markdown', 'effect_text']
+__all__ = ['MARGINS', 'paired_effect', 'holm', 'margin_of', 'value_at', 'claim_verdicts', 'verdict_markdown', 'effect_text']
 
 # %% ../nbs/08_stats.ipynb #d017ae56
 def paired_effect(a, b, margin: float, higher_is_better: bool = True, level: float = 0.95) -> dict:
@@ -39,7 +39,11 @@ def holm(ps) -> list[float]:
     return out
 
 # %% ../nbs/08_stats.ipynb #0ff5dfa2
-MARGINS = {'psnr': 0.1, 'rfid': 1.0, 'usage_holistic': 0.02, 'usage_patch': 0.02}   # default: 0.02 (2 points of an accuracy)
+MARGINS = {'psnr': 0.1, 'rfid': 1.0, 'fid_offline': 1.0, 'usage_holistic': 0.02, 'usage_patch': 0.02}   # default: 0.02 (2 points of an accuracy)
+
+def margin_of(key: str, margins: dict = MARGINS) -> float:
+    "The margin of a metric: its own entry, else its last dotted part's ('inpainting.25%.psnr' -> 'psnr'), else 0.02."
+    return margins.get(key, margins.get(key.rsplit('.', 1)[-1], 0.02))
 
 def value_at(r: dict, key: str):
     "A nested value of a results record by dotted key ('style_transfer.palette_from_reference'); None where absent."
@@ -59,7 +63,7 @@ def claim_verdicts(res: dict, claims, alpha: float = 0.05, margins: dict | None 
         seeds = sorted(s for s in set(A) & set(B) if A[s] is not None and B[s] is not None)
         row = dict(claim=text, better=a, worse=b, key=key, n=len(seeds))
         if len(seeds) < 2: row.update(verdict='not measurable', p=None); out.append(row); continue
-        row.update(paired_effect([A[s] for s in seeds], [B[s] for s in seeds], margins.get(ka, 0.02), hib)); out.append(row)
+        row.update(paired_effect([A[s] for s in seeds], [B[s] for s in seeds], margin_of(ka, margins), hib)); out.append(row)
     ps = [r['p'] for r in out if r['p'] is not None]
     for r, q in zip([r for r in out if r['p'] is not None], holm(ps)):
         r['p_holm'] = q

@@ -187,9 +187,9 @@ TABLE_CLAIMS = {  # table -> (claim, better, worse, metric key (or a pair of key
                  ('all modules: lower offline rFID than none', 'hita_norecolour', 'vanilla_vq', 'rfid', False, 'rFID 1.21 -> 1.03')],
 }
 
-def table_verdicts(res: dict, table: str) -> list[dict]:
+def table_verdicts(res: dict, table: str, claims: dict | None = None) -> list[dict]:
     "The verdict rows of one table's claims (`claim_verdicts`, Holm across the table), each with the paper's numbers."
-    claims = TABLE_CLAIMS[table]
+    claims = (TABLE_CLAIMS if claims is None else claims)[table]
     return [dict(row, paper=c[5]) for row, c in zip(claim_verdicts(res, [c[:5] for c in claims]), claims)]
 
 # %% ../../nbs/90_ablation_k.ipynb #a2829734

@@ -15,10 +15,11 @@ from ..ar.load import load_gpt
 from ..data.attributes import load_or_train_classifier
 from ..eval.protocol import score_samples
 from ..apps.inpainting import score_inpainting
-from .ablations import VARIANTS, RECIPES, recipe_overrides, train_variant
+from .ablations import VARIANTS, RECIPES, recipe_overrides, train_variant, table_verdicts
 
 # %% auto #0
-__all__ = ['gpt_convergence', 'steps_to_reach', 'convergence_seeds', 'curve_band', 'plot_convergence']
+__all__ = ['FRACTIONS', 'FIGURE_CLAIMS', 'gpt_convergence', 'steps_to_reach', 'convergence_seeds', 'curve_band',
+           'plot_convergence', 'with_means', 'figure_verdicts', 'speedups']
 
 # %% ../../nbs/94_convergence.ipynb #a8e8039f
 def gpt_convergence(out: str | Path, tokenizers: dict,  # name -> tokenizer checkpoint
@@ -110,3 +111,39 @@ def plot_convergence(res: dict, names: dict, keys: dict):
     axs[0].legend(fontsize=8) if len(keys) > 1 else axs.legend(fontsize=8)
     plt.tight_layout()
     return fig
+
+# %% ../../nbs/94_convergence.ipynb #1c309237
+FRACTIONS = ('25%', '50%', '75%')
+FIGURE_CLAIMS = {  # figure -> (claim, better, worse, metric key, higher is better, what the paper reports)
+    'Figure 2c': [("Hita's GPT ends with more class-accurate samples", 'hita', 'vanilla_vq', 'class_accuracy', True,
+                   'gFID 5.85 vs 8.69 (B, 50 epochs)'),
+                  ("Hita's GPT ends with a lower offline FID", 'hita', 'vanilla_vq', 'fid_offline', False, 'gFID 5.85 vs 8.69 (B, 50 epochs)'),
+                  ("Hita's GPT learns sooner: class accuracy over the run", 'hita', 'vanilla_vq', 'mean_class_accuracy', True,
+                   '2.1x faster to a given FID'),
+                  ("Hita's GPT learns sooner: offline FID over the run", 'hita', 'vanilla_vq', 'mean_fid_offline', False,
+                   '2.1x faster to a given FID')],
+    'Figure 7': [(f'in-painting from {f}: {what}', 'hita', 'vanilla_vq', f'inpainting.{f}.{key}', True, paper)
+                 for key, what, paper in (('class_consistency', 'the class is kept more often', 'top-1 accuracy higher at 25/50/75%'),
+                                          ('palette_consistency', 'the palette is kept more often', 'CLIP score higher at 25/50/75%'),
+                                          ('psnr', 'closer to the original (PSNR)', 'CLIP score higher at 25/50/75%'))
+                 for f in FRACTIONS],
+}
+
+def with_means(res: dict) -> dict:
+    "A copy of a `convergence_seeds` result whose runs carry `mean_<key>`: the mean of each curve metric over the run's evaluations."
+    runs = [dict(r, **{f'mean_{k}': sum(c[k] for c in r['curve']) / len(r['curve']) for k in ('class_accuracy', 'fid_offline')})
+            for r in res['runs']]
+    return dict(res, runs=runs)
+
+def figure_verdicts(res: dict, figure: str) -> list[dict]:
+    "The verdict rows of Figure 2c's or Figure 7's claims over a `convergence_seeds` result (Holm within the figure)."
+    return table_verdicts(with_means(res), figure, FIGURE_CLAIMS)
+
+def speedups(res: dict, key: str = 'class_accuracy', higher_is_better: bool = True, better: str = 'hita', worse: str = 'vanilla_vq') -> dict:
+    "Per seed: the `worse` GPT's last evaluated step over the first step at which `better` reaches its final `key` (None: never)."
+    cv = {(r['variant'], r['seed']): r['curve'] for r in res['runs']}
+    out = {}
+    for s in sorted({s for v, s in cv if v == better and (worse, s) in cv}):
+        w = cv[(worse, s)][-1]; reach = steps_to_reach(cv[(better, s)], key, w[key], higher_is_better)
+        out[s] = w['step'] / reach if reach else None
+    return out

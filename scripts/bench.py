@@ -244,6 +244,7 @@ def main():
     p.add_argument('--tokens', type=int, default=32, help='decode steps timed per sampling run')
     p.add_argument('--repeat', type=int, default=3); p.add_argument('--no-tokenizer', action='store_true')
     p.add_argument('--no-gpt', action='store_true', help='skip the GPT workloads')
+    p.add_argument('--tok-batches', type=int, nargs='+', default=[1, 4], help='batches of the tokenizer workloads')
     p.add_argument('--json', default='', help='also write the results here')
     p.add_argument('--train', action='store_true', help='the training benchmark instead (scripts/bench_train.py; its flags follow --train)')
     import sys
@@ -285,7 +286,7 @@ def main():
         if dev.type == 'cpu':
             res['winograd_filter_transform_s'] = winograd_setup_time()
             print(f"Hita-V Winograd filter transform (once per model): {res['winograd_filter_transform_s']:.2f} s", flush=True)
-        for b in (1, 4):
+        for b in a.tok_batches:
             for dt in (torch.float32, torch.bfloat16):
                 for r in bench_tokenizer(dev, b, dt, a.repeat):
                     rows.append(r)

@@ -245,6 +245,8 @@ def main():
     p.add_argument('--repeat', type=int, default=3); p.add_argument('--no-tokenizer', action='store_true')
     p.add_argument('--no-gpt', action='store_true', help='skip the GPT workloads')
     p.add_argument('--tok-batches', type=int, nargs='+', default=[1, 4], help='batches of the tokenizer workloads')
+    p.add_argument('--dtypes', nargs='+', default=['fp32', 'bf16'], choices=['fp32', 'bf16'],
+                   help='dtypes of the workloads (measuring the bf16 matmul rate takes minutes on a CPU without native bf16)')
     p.add_argument('--json', default='', help='also write the results here')
     p.add_argument('--train', action='store_true', help='the training benchmark instead (scripts/bench_train.py; its flags follow --train)')
     import sys
@@ -265,16 +267,17 @@ def main():
         print(f"CPU kernels built for {res['kernel_isa']}: bf16 products by {res['bf16_product']} (the CPU's bf16 dot product: {'yes' if res['has_dpbf16'] else 'no'}; "
               f"calibration {res['bf16_calibration']})", flush=True)
     rates = {}
-    for dt in (torch.float32, torch.bfloat16):
+    dtypes = [{'fp32': torch.float32, 'bf16': torch.bfloat16}[d] for d in a.dtypes]
+    for dt in dtypes:
         mm, bw = machine(dev, dt); rates[dt] = (mm, bw)
         res[f'matmul_{str(dt).split(".")[-1]}_gflops'] = mm / 1e9
-    res['bandwidth_gbs'] = rates[torch.float32][1] / 1e9
-    bw = rates[torch.float32][1]
+    res['bandwidth_gbs'] = rates[dtypes[0]][1] / 1e9
+    bw = rates[dtypes[0]][1]
     rows = []
     tiny_tok = TokenizerConfig.preset('tiny'); full_tok = TokenizerConfig.preset('hita_v')
     for name in ([] if a.no_gpt else a.gpt):
         for b in a.batches:
-            for dt in (torch.float32, torch.bfloat16):
+            for dt in dtypes:
                 for r in bench_gpt(name, tiny_tok if name == 'tiny' else full_tok, dev, b, dt, tokens=a.tokens, repeat=a.repeat):
                     rows.append(r)
                     print(f"{r['workload'] + ' ' + r['path']:<40} b={b} {r['dtype']:<8} floor {r['floor_ms']:7.2f} ms  "
@@ -287,7 +290,7 @@ def main():
             res['winograd_filter_transform_s'] = winograd_setup_time()
             print(f"Hita-V Winograd filter transform (once per model): {res['winograd_filter_transform_s']:.2f} s", flush=True)
         for b in a.tok_batches:
-            for dt in (torch.float32, torch.bfloat16):
+            for dt in dtypes:
                 for r in bench_tokenizer(dev, b, dt, a.repeat):
                     rows.append(r)
                     print(f"{r['workload'] + ' ' + r['path']:<40} b={b} {r['dtype']:<8} floor {r['floor_ms']:7.1f} ms  achieved {r['achieved_ms']:7.1f} ms  "

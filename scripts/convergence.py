@@ -14,7 +14,7 @@ nbs/results/convergence_style.json. Resumable per (seed, tokenizer); processes w
     wait; python scripts/convergence.py --seeds 0 1 2 --out runs/convergence_style --commit
 
 Without --seeds: the first miniature's single run (seed-0 tokenizers of recipe tiny from --tokenizers, which must
-exist), written to nbs/results/convergence.json with --commit."""
+exist), written to nbs/results/convergence.json with --commit (the notebooks read the seeds run: convergence_style.json)."""
 import argparse, shutil
 from pathlib import Path
 from hita_nb.experiments.convergence import gpt_convergence, convergence_seeds

@@ -45,7 +45,8 @@ class FusionDecoder(nn.Module):
     def forward(self, z: torch.Tensor, holistic: torch.Tensor) -> torch.Tensor:
         b, d, g, _ = z.shape
         start = self.cfg.num_holistic - (self.cfg.shift_k if self.cfg.fusion == 'last_k' else 0)
-        return self.sequence(z, holistic)[:, start:start + g * g].transpose(1, 2).reshape(b, d, g, g)
+        y = self.sequence(z, holistic)[:, start:start + g * g].unflatten(1, (g, g)).permute(0, 3, 1, 2)
+        return y.contiguous(memory_format=torch.channels_last)   # the pixel decoder's layout: see below
 
 def _xavier(m):
     if isinstance(m, nn.Linear):

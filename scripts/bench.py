@@ -182,7 +182,7 @@ def bench_tokenizer(dev, batch, dtype, repeat=3):
     ch = 1 if batch > 1 else None
     sfx = ', chunk=1' if ch else ''
     # (channels-last, fused norms, Winograd, chunk, reused buffers)
-    layouts = {'plain': (False, False, False, None, False), 'channels_last' + sfx: (True, False, False, ch, False)}
+    layouts = {'plain (official layer order)': (False, False, False, None, False), 'channels_last' + sfx: (True, False, False, ch, False)}
     if dev.type == 'cpu':
         layouts['channels_last, fused norms' + sfx] = (True, True, False, ch, False)
         if dtype == torch.float32:

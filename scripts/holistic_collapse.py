@@ -45,7 +45,7 @@ def rescore(out: Path, variants) -> int:
             need_plain = 'swap_onto_plain' not in fin
             if r['variant'] != v or not (need_rec or need_swap or need_plain) or not ck.exists(): continue
             sem = r['overrides'].get('semantic')
-            look = {k: x for k, x in r['overrides'].get('data', {}).items() if k != 'train'}   # a fixed texture phase: its own images
+            look = {k: x for k, x in r['overrides'].get('data', {}).items() if k not in ('train', 'retexture')}   # a fixed texture phase: its own images
             hx, ha = (x, a) if not look else (lambda d: (d.batch(range(len(d)))[0], d.sample_attributes(range(len(d)))))(
                 ShapeStyles(500, 32, seed=HELD_OUT_SEED, **look))
             tok = load_tokenizer(ck, semantic_weights=str(out / f'{sem}_32.pt') if sem in STAND_INS else '')

@@ -14,7 +14,8 @@ from ..core import from_uint8
 
 # %% auto #0
 __all__ = ['IMG_EXTS', 'SHAPES', 'TEXTURES', 'PALETTES', 'SKIMAGE_PHOTOS', 'HELD_OUT_SEED', 'center_crop', 'random_resized_crop',
-           'to_rgb', 'ImageFolder', 'skipped_images', 'render_shapes', 'ShapeStyles', 'SkimagePhotos']
+           'to_rgb', 'ImageFolder', 'skipped_images', 'render_shapes', 'ShapeStyles', 'RetexturedPairs',
+           'SkimagePhotos']
 
 # %% ../../nbs/03_data.ipynb #08eb6375
 def _resize_short_side(img: Image.Image, short: int) -> Image.Image:
@@ -221,6 +222,24 @@ class ShapeStyles(Dataset):
             self.rng = np.random.default_rng(k)
             out.append((xi.flip(-1) if self.train and self.rng.random() < 0.5 else xi, yi))
         return out
+
+# %% ../../nbs/03_data.ipynb #3556a6a9
+class RetexturedPairs(ShapeStyles):
+    "ShapeStyles whose item is (2,3,H,W): the image and a copy re-rendered with another texture (its own frequency and phase); all else equal."
+    def other_attributes(self, idx) -> dict:
+        "The attributes of the copies: texture moved by 1-5 places (never the same), frequency and phase drawn anew (unless fixed)."
+        a = self.sample_attributes(idx); b = dict(a)
+        draws = [np.random.default_rng([self.seed, int(i), 1]) for i in torch.as_tensor(idx).view(-1).tolist()]
+        b['texture'] = (a['texture'] + torch.tensor([int(r.integers(1, len(TEXTURES))) for r in draws])) % len(TEXTURES)
+        drawn = torch.tensor([[r.uniform(3, 6), r.uniform(0, 1)] for r in draws], dtype=torch.float32).view(-1, 2)
+        b['freq'] = drawn[:, 0] if self.freq is None else a['freq']
+        b['phase'] = drawn[:, 1] if self.phase is None else a['phase']
+        return b
+
+    def batch(self, idx) -> tuple[torch.Tensor, torch.Tensor]:
+        "Pairs (B,2,3,H,W) in [-1,1] (the image, its retextured copy) and labels (B,)."
+        a = self.sample_attributes(idx)
+        return torch.stack([render_shapes(a, self.image_size), render_shapes(self.other_attributes(idx), self.image_size)], 1), a['shape']
 
 # %% ../../nbs/03_data.ipynb #bc40ed5d
 SKIMAGE_PHOTOS = ['astronaut', 'chelsea', 'coffee', 'rocket', 'immunohistochemistry', 'hubble_deep_field']

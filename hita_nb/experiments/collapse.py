@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from ..core import atomic_write, provenance
-from ..data.datasets import ShapeStyles, HELD_OUT_SEED
+from ..data.datasets import ShapeStyles, RetexturedPairs, HELD_OUT_SEED
 from ..data.attributes import load_or_train_classifier, attribute_scores
 from ..tokenizer.train import TokTrainConfig, train_tokenizer, evaluate_tokenizer
 from ..tokenizer.load import load_tokenizer
@@ -124,6 +124,10 @@ COLLAPSE_VARIANTS['style_b16_fixedphase'] = dict(COLLAPSE_VARIANTS['style_b16'],
 # half, patch codes that cannot show it (blurred): only then must the decoder draw a texture from the holistic codes
 for _sfx, _d in (('_noflip', dict(train=False)), ('_fixedphase', dict(train=False, freq=4.0, phase=0.25))):
     COLLAPSE_VARIANTS['style_b16_contrastive_recon_blur3' + _sfx] = dict(COLLAPSE_VARIANTS['style_b16_contrastive_recon_blur3'], data=_d)
+# part 13 (privileged: the data generator's ground truth): the altered half's patch inputs re-rendered with another
+# texture before they are recoloured, so that their patch codes show another texture as well as other colours
+for _v in ('style_b16', 'style_b16_random_recon'):
+    COLLAPSE_VARIANTS[_v + '_retexture'] = dict(COLLAPSE_VARIANTS[_v], data=dict(retexture=True))
 
 # %% ../../nbs/80_holistic_collapse.ipynb #a678bce2
 def _code_digest() -> str:
@@ -150,7 +154,8 @@ def collapse_run(out: Path, name: str, overrides: dict, seed: int, net, held, pr
     track = tuple(s for s in track if s < steps)
     tok_overrides = {k: v for k, v in overrides.items() if k not in ('train', 'data')}
     data = dict(overrides.get('data', {}))      # ShapeStyles arguments (part 12): train=False (no flips), a fixed freq / phase
-    ds = ShapeStyles(images, 32, seed=seed, **{'train': True, **data}) if data else None   # None: the trainer's own, the same
+    pairs = data.pop('retexture', False)   # part 13: each image with a retextured copy for the altered patch inputs (privileged)
+    ds = (RetexturedPairs if pairs else ShapeStyles)(images, 32, seed=seed, **{'train': True, **data}) if data or pairs else None   # None: the trainer's own, the same
     look = {k: v for k, v in data.items() if k != 'train'}
     if look: held, probe_train = (ShapeStyles(len(d), 32, seed=d.seed, **look) for d in (held, probe_train))
     sem = overrides.get('semantic')     # a stand-in (notebook 13), trained without labels unless it is the classifier

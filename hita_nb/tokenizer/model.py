@@ -160,19 +160,23 @@ def _patch_codes(self: HitaTokenizer, x: torch.Tensor, semantic_features=None,
     qp, ip, lp = self.quantize(self.quant_conv(patches).permute(0, 2, 3, 1))
     return qp.permute(0, 3, 1, 2), ip.flatten(1), lp
 
-def _recolour_some(self: HitaTokenizer, x: torch.Tensor):
+def _recolour_some(self: HitaTokenizer, x: torch.Tensor,
+                   src: torch.Tensor | None = None):  # the images the altered ones are made from (default x; a retextured copy, notebook 80)
     "(x with each image recoloured (and blurred, `cfg.patch_blur`) with probability `cfg.patch_recolour`, the (B,) mask of those); None when no image is (or while the holistic quantiser warms up)."
     q = self.slot_quantize
     if q.warmup and int(q.warmup_step) <= q.warmup: return None
     m = torch.rand(len(x), device=x.device) < float(self.cfg.patch_recolour)
     if not m.any(): return None
-    return torch.where(m[:, None, None, None], blur(recolour(x), max(float(self.cfg.patch_blur), float(self.cfg.patch_lowpass))), x), m
+    src = x if src is None else src
+    return torch.where(m[:, None, None, None], blur(recolour(src), max(float(self.cfg.patch_blur), float(self.cfg.patch_lowpass))), x), m
 
 RECOLOUR_SUBSET = True   # re-encode only the recoloured images (False: the whole batch again, as first written; the test below compares)
 
-def _tok_forward(self: HitaTokenizer, x: torch.Tensor, semantic_features: torch.Tensor | None = None) -> TokenizerOutput:
+def _tok_forward(self: HitaTokenizer, x: torch.Tensor, semantic_features: torch.Tensor | None = None,
+                 patch_x: torch.Tensor | None = None,  # (B,3,H,W): where the altered patch inputs come from in training (default x)
+                ) -> TokenizerOutput:
     f = encode_features(self, x, semantic_features)
-    r = _recolour_some(self, x) if self.training and self.cfg.patch_recolour else None
+    r = _recolour_some(self, x, patch_x) if self.training and self.cfg.patch_recolour else None
     if r is not None:   # our option (notebook 80): patch codes of recoloured copies
         xr, m = r
         sub = dict(base=f['patch_features'], rows=m) if RECOLOUR_SUBSET else {}

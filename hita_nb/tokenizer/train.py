@@ -124,13 +124,15 @@ def _passes(env: DistEnv, net: nn.Module, accum: int):
     for i in range(accum):
         yield i, (net.no_sync() if env.distributed and i < accum - 1 else contextlib.nullcontext())
 
-def _generator_backward(gen, model, crit, x: torch.Tensor, accum: int, env: DistEnv, amp, step: int, fwd=None):
+def _generator_backward(gen, model, crit, x: torch.Tensor, accum: int, env: DistEnv, amp, step: int, fwd=None,
+                        patch_x: torch.Tensor | None = None):  # the images the altered patch inputs come from (a dataset of pairs)
     "The gradients of the step's generator loss over `accum` micro-batches of x: the mean terms, the detached reconstructions, the last usage. `fwd`: a compiled `gen`."
     tot, recs, n, fwd = {}, [], len(x), gen if fwd is None else fwd
-    for (i, sync), part in zip(_passes(env, gen, accum), x.tensor_split(accum)):
+    pparts = patch_x.tensor_split(accum) if patch_x is not None else [None] * accum
+    for (i, sync), part, pp in zip(_passes(env, gen, accum), x.tensor_split(accum), pparts):
         with sync, accumulating(model, i > 0):
             with amp:
-                o = fwd(part)
+                o = fwd(part) if pp is None else fwd(part, patch_x=pp)
                 loss, terms = crit.generator_loss(part, o, step, model.decoder.last_layer)
             check_finite(terms, step)
             w = len(part) / n; (loss * w).backward()
@@ -203,9 +205,11 @@ def train_tokenizer(c: TokTrainConfig, dataset=None, progress: bool = True,
     step = start
     for step, (x, _) in zip(range(start, steps), bar):
         x = x.to(dev, non_blocking=True)
+        x, px = (x[:, 0], x[:, 1]) if x.ndim == 5 else (x, None)   # a dataset of pairs (notebook 03's RetexturedPairs): image, patch input
+        if px is not None and not tcfg.patch_recolour: raise ValueError('a dataset of image pairs feeds the altered patch inputs: it needs patch_recolour > 0')
         set_lr(opt, warmup_lr(step, c.lr, warmup))
         opt.zero_grad(set_to_none=True)
-        terms, recon, usage = _generator_backward(gen, model, crit, x, accum, env, amp, step, fwd)
+        terms, recon, usage = _generator_backward(gen, model, crit, x, accum, env, amp, step, fwd, px)
         gnorm = nn.utils.clip_grad_norm_(model.parameters(), c.clip); opt.step()
         ema.update(model)
         if disc is not None:

@@ -126,7 +126,7 @@ for _sfx, _d in (('_noflip', dict(train=False)), ('_fixedphase', dict(train=Fals
     COLLAPSE_VARIANTS['style_b16_contrastive_recon_blur3' + _sfx] = dict(COLLAPSE_VARIANTS['style_b16_contrastive_recon_blur3'], data=_d)
 # part 13 (privileged: the data generator's ground truth): the altered half's patch inputs re-rendered with another
 # texture before they are recoloured, so that their patch codes show another texture as well as other colours
-for _v in ('style_b16', 'style_b16_random_recon'):
+for _v in ('style_b16', 'style_b16_contrastive_recon'):
     COLLAPSE_VARIANTS[_v + '_retexture'] = dict(COLLAPSE_VARIANTS[_v], data=dict(retexture=True))
 
 # %% ../../nbs/80_holistic_collapse.ipynb #a678bce2

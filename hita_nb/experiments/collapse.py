@@ -128,6 +128,9 @@ for _sfx, _d in (('_noflip', dict(train=False)), ('_fixedphase', dict(train=Fals
 # texture before they are recoloured, so that their patch codes show another texture as well as other colours
 for _v in ('style_b16', 'style_b16_contrastive_recon'):
     COLLAPSE_VARIANTS[_v + '_retexture'] = dict(COLLAPSE_VARIANTS[_v], data=dict(retexture=True))
+# and with every pattern at one frequency and phase (part 12's fixed phase), so that the texture the holistic codes name fixes its pixels
+COLLAPSE_VARIANTS['style_b16_contrastive_recon_retexture_fixedphase'] = dict(COLLAPSE_VARIANTS['style_b16_contrastive_recon'],
+                                                                             data=dict(retexture=True, train=False, freq=4.0, phase=0.25))
 
 # %% ../../nbs/80_holistic_collapse.ipynb #a678bce2
 def _code_digest() -> str:

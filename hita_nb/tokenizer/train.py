@@ -190,6 +190,7 @@ def train_tokenizer(c: TokTrainConfig, dataset=None, progress: bool = True,
     if env.main: atomic_write(out / 'config.json', lambda f: f.write(json.dumps(dict(train=dataclasses.asdict(c), tokenizer=tcfg.to_dict()), indent=1).encode()))
     fixed = val_ds if val_ds is not None else train_ds
     fixed_x = (fixed.batch(range(min(8, len(fixed))))[0] if hasattr(fixed, 'batch') else torch.stack([fixed[i][0] for i in range(min(8, len(fixed)))])).to(dev)
+    if fixed_x.ndim == 5: fixed_x = fixed_x[:, 0]   # a dataset of pairs and no held-out set: preview the images, not their copies
     loader = step_loader(train_ds, c.global_batch, env, start, steps, c.seed, c.workers)
 
     def save(step):

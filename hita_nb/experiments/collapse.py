@@ -131,6 +131,11 @@ for _v in ('style_b16', 'style_b16_contrastive_recon'):
 # and with every pattern at one frequency and phase (part 12's fixed phase), so that the texture the holistic codes name fixes its pixels
 COLLAPSE_VARIANTS['style_b16_contrastive_recon_retexture_fixedphase'] = dict(COLLAPSE_VARIANTS['style_b16_contrastive_recon'],
                                                                              data=dict(retexture=True, train=False, freq=4.0, phase=0.25))
+# part 14: the fixed phase replaced by a loss blind to phase (notebook 17's amplitude loss, weight 4, not in the paper):
+# on the privileged retextured pairs at a free phase, and without anything privileged on patch codes that never show a
+# sharp texture (part 12's low-pass) or only in the unaltered half (part 10's blur)
+for _v in ('style_b16_contrastive_recon_retexture', 'style_b16_contrastive_recon_lowpass3', 'style_b16_contrastive_recon_blur3', 'style_b16'):
+    COLLAPSE_VARIANTS[_v + '_spectral4'] = dict(COLLAPSE_VARIANTS[_v], train=dict(COLLAPSE_VARIANTS[_v]['train'], spectral_weight=4.0))
 
 # %% ../../nbs/80_holistic_collapse.ipynb #a678bce2
 def _code_digest() -> str:
@@ -151,7 +156,7 @@ def collapse_run(out: Path, name: str, overrides: dict, seed: int, net, held, pr
     if rf.exists(): return json.loads(rf.read_text())
     t0 = time.time()
     train = dict(overrides.get('train', {}))   # a variant may change the training too: {'batch': 16, 'lr': 2e-3, 'steps': 800}
-    gan = {k: train.pop(k) for k in ('disc', 'disc_start', 'disc_weight') if k in train}   # or add the PatchGAN (part 11)
+    gan = {k: train.pop(k) for k in ('disc', 'disc_start', 'disc_weight', 'spectral_weight') if k in train}   # or add the PatchGAN (part 11), the amplitude loss (part 14)
     if set(train) - {'batch', 'lr', 'steps'}: raise ValueError(f'unknown training settings {sorted(set(train) - {"batch", "lr", "steps"})}')
     batch, lr, steps = train.get('batch', batch), train.get('lr', lr), train.get('steps', steps)
     track = tuple(s for s in track if s < steps)

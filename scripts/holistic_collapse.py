@@ -6,6 +6,7 @@
     python scripts/holistic_collapse.py --out runs/collapse --collect --results nbs/results/collapse.json
     python scripts/holistic_collapse.py --out runs/more --collect --merge --results nbs/results/collapse.json   # add new runs
     python scripts/holistic_collapse.py --out runs/collapse --rescore     # add scores a run lacks, from its final checkpoint
+    python scripts/holistic_collapse.py --out runs/collapse --variants style_b16 --seeds 0 --look look.png   # a picture of its swaps
 
 A run takes 6-8 minutes on one core of this 2-core machine with the other core busy (each run records its minutes);
 two runs in parallel: start the script twice with different --variants. Runs are resumable: a run whose result file exists is read back, so the script can be stopped and
@@ -57,6 +58,23 @@ def rescore(out: Path, variants) -> int:
             print(f.parent.name, fin['recon_attributes'], fin['style_transfer'], fin['swap_onto_plain'], flush=True)
     return n
 
+def look(out: Path, variants, seed: int, dest: Path) -> Path:
+    "One picture: 8 held-out sources and references, then per variant (its run with `seed`) the reconstructions and the swaps."
+    import matplotlib; matplotlib.use('Agg')
+    from hita_nb.data.datasets import ShapeStyles, HELD_OUT_SEED
+    from hita_nb.tokenizer.load import load_tokenizer
+    from hita_nb.tokenizer.semantic import STAND_INS
+    from hita_nb.experiments.collapse import look_rows, plot_rows
+    x = ShapeStyles(16, 32, seed=HELD_OUT_SEED).batch(range(16))[0]     # the default held-out images, whatever a variant's data
+    rows = {'sources': x[:8], 'references': x[8:]}
+    for v in variants:
+        rd = out / f'{v}_seed{seed}'
+        if not (rd / 'result.json').exists(): raise SystemExit(f'no finished run {rd}')
+        r = json.loads((rd / 'result.json').read_text()); sem = r['overrides'].get('semantic')
+        tok = load_tokenizer(rd / 'checkpoints' / f'step_{r["steps"]:07d}.pt', semantic_weights=str(out / f'{sem}_32.pt') if sem in STAND_INS else '')
+        rows.update({f'{v}: {k.split(":")[0]}': t for k, t in look_rows(tok, x[:8], x[8:]).items()})
+    fig = plot_rows(rows); dest.parent.mkdir(parents=True, exist_ok=True); fig.savefig(dest); return dest
+
 def merge(old: dict, new: dict) -> dict:
     "The runs of `old` and those of `new` whose (variant, seed) `old` lacks, in variant order of COLLAPSE_VARIANTS, then seed."
     have = {(r['variant'], r['seed']) for r in old['runs']}
@@ -78,11 +96,13 @@ def main(argv=None):
     p.add_argument('--rescore', action='store_true', help='train nothing: add the scores a finished run lacks, from its final checkpoint')
     p.add_argument('--results', default='', help='JSON to write (default OUT/collapse.json)')
     p.add_argument('--merge', action='store_true', help='with --collect: keep the runs already in --results and add the new ones')
+    p.add_argument('--look', default='', help='train nothing: write a PNG of the reconstructions and swaps of the finished runs of --variants (first of --seeds)')
     a = p.parse_args(argv)
     unknown = set(a.variants) - set(COLLAPSE_VARIANTS)
     if unknown: p.error(f'unknown variants {sorted(unknown)}; known: {list(COLLAPSE_VARIANTS)}')
     out = Path(a.out)
     if a.rescore: print(f'{rescore(out, a.variants)} runs rescored'); return
+    if a.look: print('->', look(out, a.variants, a.seeds[0], Path(a.look))); return
     res = collect(out, a.variants) if a.collect else collapse_study(out, {v: COLLAPSE_VARIANTS[v] for v in a.variants}, a.seeds, a.steps)
     dest = Path(a.results or out / 'collapse.json'); dest.parent.mkdir(parents=True, exist_ok=True)
     if a.merge:

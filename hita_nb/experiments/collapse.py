@@ -20,7 +20,7 @@ from ..apps.style import score_style_transfer, style_transfer, PLAIN
 # %% auto #0
 __all__ = ['COLLAPSE_VARIANTS', 'METRICS', 'LOWER_IS_BETTER', 'get', 'holistic_spread', 'collapse_scores', 'swap_onto_plain',
            'recon_attributes', 'collapse_run', 'collapse_study', 'runs_of', 'compare', 'summary_table', 'plot_collapse',
-           'plot_curves', 'verdict_table']
+           'plot_curves', 'look_rows', 'plot_rows', 'verdict_table']
 
 # %% ../../nbs/80_holistic_collapse.ipynb #a0c35714
 @torch.no_grad()
@@ -269,6 +269,24 @@ def plot_curves(res: dict, variants, keys=('usage_holistic', 'holistic_spread.co
             ax.plot(steps, [get(r['curve'][str(s)] if str(s) in r['curve'] else r['curve'][s], k) for s in steps], marker='o', ms=3, label=v)
         ax.set_title(METRICS[k][0], fontsize=9); ax.set_xlabel('step', fontsize=8)
     axs[0].legend(fontsize=6); plt.tight_layout(); return fig
+
+# %% ../../nbs/80_holistic_collapse.ipynb #c8ef83a8
+@torch.no_grad()
+def look_rows(tok, x: torch.Tensor, ref: torch.Tensor) -> dict:
+    "The two rows a reader should look at: the reconstructions of `x`, and the layout of `x` decoded with the holistic codes of `ref`."
+    tok.eval()
+    return {'reconstruction': tok.decode(*tok.encode(x)).clamp(-1, 1), 'swap: layout above, holistic codes of the reference': style_transfer(tok, x, ref)}
+
+def plot_rows(rows: dict, size: float = 0.8):
+    "One labelled strip per entry of `rows` (each (n, 3, H, W) in [-1, 1]), the label to its left."
+    import matplotlib.pyplot as plt
+    n = max(len(v) for v in rows.values())
+    fig, axs = plt.subplots(len(rows), 1, figsize=(size * n + 3.2, size * len(rows)), dpi=100, squeeze=False)
+    for ax, (k, v) in zip(axs[:, 0], rows.items()):
+        strip = torch.cat(list(((v.float().cpu() + 1) / 2).clamp(0, 1)), dim=2)     # (3, H, n W)
+        ax.imshow(strip.permute(1, 2, 0).numpy(), interpolation='nearest'); ax.set_xticks([]); ax.set_yticks([])
+        ax.set_ylabel(k, rotation=0, ha='right', va='center', fontsize=7)
+    fig.subplots_adjust(left=3.0 / (size * n + 3.2), right=0.99, top=0.99, bottom=0.01, hspace=0.08); return fig
 
 # %% ../../nbs/80_holistic_collapse.ipynb #56abcc41
 def verdict_table(res: dict, variants, keys, baseline: str = 'faithful') -> tuple[str, dict]:

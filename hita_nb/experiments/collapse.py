@@ -138,6 +138,8 @@ for _v in ('style_b16_contrastive_recon_retexture', 'style_b16_contrastive_recon
     COLLAPSE_VARIANTS[_v + '_spectral4'] = dict(COLLAPSE_VARIANTS[_v], train=dict(COLLAPSE_VARIANTS[_v]['train'], spectral_weight=4.0))
 # and the demo's recipe with a quarter of that weight (weight 4 cost 4 to 5 dB of PSNR on the first seeds)
 COLLAPSE_VARIANTS['style_b16_spectral1'] = dict(COLLAPSE_VARIANTS['style_b16'], train=dict(COLLAPSE_VARIANTS['style_b16']['train'], spectral_weight=1.0))
+# the mean-colour part of the amplitude loss alone (notebook 17), at about its weight within the amplitude loss at weight 4
+COLLAPSE_VARIANTS['style_b16_colour8'] = dict(COLLAPSE_VARIANTS['style_b16'], train=dict(COLLAPSE_VARIANTS['style_b16']['train'], colour_weight=8.0))
 
 # %% ../../nbs/80_holistic_collapse.ipynb #a678bce2
 def _code_digest() -> str:
@@ -158,7 +160,7 @@ def collapse_run(out: Path, name: str, overrides: dict, seed: int, net, held, pr
     if rf.exists(): return json.loads(rf.read_text())
     t0 = time.time()
     train = dict(overrides.get('train', {}))   # a variant may change the training too: {'batch': 16, 'lr': 2e-3, 'steps': 800}
-    gan = {k: train.pop(k) for k in ('disc', 'disc_start', 'disc_weight', 'spectral_weight') if k in train}   # or add the PatchGAN (part 11), the amplitude loss (part 14)
+    gan = {k: train.pop(k) for k in ('disc', 'disc_start', 'disc_weight', 'spectral_weight', 'colour_weight') if k in train}   # or add the PatchGAN (part 11), part 14's losses
     if set(train) - {'batch', 'lr', 'steps'}: raise ValueError(f'unknown training settings {sorted(set(train) - {"batch", "lr", "steps"})}')
     batch, lr, steps = train.get('batch', batch), train.get('lr', lr), train.get('steps', steps)
     track = tuple(s for s in track if s < steps)

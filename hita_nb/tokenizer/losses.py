@@ -12,9 +12,9 @@ import torch.nn.functional as F
 from .model import TokenizerOutput
 
 # %% auto #0
-__all__ = ['VGG16_FILE', 'IMAGENET_MEAN', 'IMAGENET_STD', 'pixel_loss', 'amplitude_loss', 'hinge_d_loss', 'non_saturating_g_loss',
-           'disc_factor', 'adaptive_weight', 'vfm_loss', 'find_vgg16', 'LPIPS', 'PatchGAN', 'BatchNormLocal',
-           'dino_head', 'DinoDisc', 'TokenizerLoss']
+__all__ = ['VGG16_FILE', 'IMAGENET_MEAN', 'IMAGENET_STD', 'pixel_loss', 'amplitude_loss', 'colour_loss', 'hinge_d_loss',
+           'non_saturating_g_loss', 'disc_factor', 'adaptive_weight', 'vfm_loss', 'find_vgg16', 'LPIPS', 'PatchGAN',
+           'BatchNormLocal', 'dino_head', 'DinoDisc', 'TokenizerLoss']
 
 # %% ../../nbs/17_tok_losses.ipynb #0e17134f
 def pixel_loss(x: torch.Tensor, recon: torch.Tensor, kind: str = 'l2', faithful: bool = True) -> torch.Tensor:
@@ -30,6 +30,11 @@ def amplitude_loss(x: torch.Tensor, recon: torch.Tensor, eps: float = 1e-8) -> t
         f = torch.fft.rfft2(t.float(), norm='ortho')
         return (f.real ** 2 + f.imag ** 2 + eps).sqrt()
     return F.mse_loss(amp(recon), amp(x))
+
+# %% ../../nbs/17_tok_losses.ipynb #21cd5807
+def colour_loss(x: torch.Tensor, recon: torch.Tensor) -> torch.Tensor:
+    "MSE between the per-image, per-channel mean colours of `x` and `recon` (B, C, H, W)."
+    return F.mse_loss(recon.float().mean((-2, -1)), x.float().mean((-2, -1)))
 
 # %% ../../nbs/17_tok_losses.ipynb #21edfeaf
 def hinge_d_loss(logits_real: torch.Tensor, logits_fake: torch.Tensor) -> torch.Tensor:
@@ -227,13 +232,14 @@ class TokenizerLoss(nn.Module):
                  rec_kind: str = 'l2', rec_faithful: bool = True, rec_weight: float = 1.0,
                  perceptual_weight: float = 1.0, disc_weight: float = 0.5, disc_start: int = 20000,
                  disc_adaptive: bool = False, vfm_weight: float = 1.0,
-                 spectral_weight: float = 0.0):  # the amplitude loss above (not in the paper; 0 = the official objective)
+                 spectral_weight: float = 0.0,  # the amplitude loss above (not in the paper; 0 = the official objective)
+                 colour_weight: float = 0.0):   # the mean-colour loss above (not in the paper; 0 = the official objective)
         super().__init__()
         if perceptual_weight and perceptual is None: raise ValueError('perceptual_weight > 0 needs an LPIPS module')
         self.disc, self.perceptual = disc, perceptual
         self.rec_kind, self.rec_faithful, self.rec_weight, self.perceptual_weight = rec_kind, rec_faithful, rec_weight, perceptual_weight
         self.disc_weight, self.disc_start, self.disc_adaptive, self.vfm_weight = disc_weight, disc_start, disc_adaptive, vfm_weight
-        self.spectral_weight = spectral_weight
+        self.spectral_weight, self.colour_weight = spectral_weight, colour_weight
 
     def generator_loss(self, x: torch.Tensor, out: TokenizerOutput, step: int,
                        last_layer: torch.Tensor | None = None) -> tuple[torch.Tensor, dict]:
@@ -241,6 +247,7 @@ class TokenizerLoss(nn.Module):
         terms = dict(pixel=self.rec_weight * pixel_loss(x, recon, self.rec_kind, self.rec_faithful))
         terms['perceptual'] = self.perceptual_weight * self.perceptual(x, recon) if self.perceptual_weight else recon.new_zeros(())
         if self.spectral_weight: terms['spectral'] = self.spectral_weight * amplitude_loss(x, recon)   # absent when off: the official terms
+        if self.colour_weight: terms['colour'] = self.colour_weight * colour_loss(x, recon)
         rec_total = terms['pixel'] + terms['perceptual']
         factor = disc_factor(step, self.disc_start, self.disc_weight) if self.disc is not None else 0.0
         if factor:

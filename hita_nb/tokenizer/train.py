@@ -63,6 +63,7 @@ class TokTrainConfig:
     dino_disc_weights: str = arg('', "DINO ViT-S/16 file for --disc dino; empty = timm's cache; 'random' = tests only")
     vfm_weight: float = arg(1.0, 'weight of the Hita-U foundation-feature loss')
     spectral_weight: float = arg(0.0, "weight of the Fourier-amplitude loss, blind to a pattern's phase (not in the paper: notebook 17; 0 = off, the official objective)")
+    colour_weight: float = arg(0.0, "weight of the mean-colour loss (not in the paper: notebook 17; 0 = off, the official objective)")
     semantic_weights: str = arg('', "DINOv2 file (official dinov2_vitl14_reg4_pretrain.pth) for hita_v/hita_u; empty = search")
     seed: int = arg(0, 'seed of the initialisation, the data order and the augmentation')
     workers: int = arg(0, 'data-loading processes per GPU')
@@ -86,7 +87,7 @@ def build_loss(c: TokTrainConfig, preset: str, image_ch: int = 3) -> TokenizerLo
     disc = {'patchgan': lambda: PatchGAN(image_ch), 'dino': lambda: DinoDisc(c.dino_disc_weights or None), 'none': lambda: None}[kind]()
     lp = LPIPS(c.lpips_weights or None, download=c.lpips_download, train_dropout=c.lpips_dropout) if c.perceptual_weight else None
     return TokenizerLoss(disc, lp, c.rec_loss, c.rec_faithful, c.rec_weight, c.perceptual_weight, c.disc_weight,
-                         c.disc_start, c.disc_adaptive, c.vfm_weight, c.spectral_weight)
+                         c.disc_start, c.disc_adaptive, c.vfm_weight, c.spectral_weight, c.colour_weight)
 
 def build_datasets(c: TokTrainConfig, image_size: int):
     "Training set (with augmentation) and held-out set (or None)."

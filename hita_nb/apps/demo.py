@@ -105,6 +105,8 @@ class DemoConfig:
     tok_batch: int = arg(0, "tokenizer batch; 0 = the preset's recipe (16 for tiny_style, 32 for the others)")
     gpt_steps: int = arg(0, "GPT training steps (batch 32); 0 = the preset's recipe (500 for tiny_style, 600 for the others)")
     classifier_steps: int = arg(400, 'attribute classifier training steps (batch 64)')
+    spectral_weight: float = arg(0.0, "the tokenizer's amplitude loss (not in the paper; notebook 80, part 14: weight 1 raised the swaps' palette "
+                                 "on 5 seeds of the tokenizer study, not yet confirmed over seeds of the demo); 0 = off")
     cfg_scale: float = arg(3.0, 'classifier-free guidance of the class-conditional samples')
     tokenizer: str = arg('', 'a tokenizer checkpoint (official hita-tok.pt / hita-ultra.pt, or ours): applications on real images')
     gpt: str = arg('', 'a GPT checkpoint (official GPT-*.pt, or ours) for in-painting on real images')
@@ -141,7 +143,7 @@ def run_demo(c: DemoConfig, progress: bool = True) -> dict:
     sem = TokenizerConfig.preset(c.preset).semantic   # a stand-in's file is written beside the run, where every later load finds it
     sw = str(load_or_train_stand_in(out, sem, progress=progress)) if sem in STAND_INS else ''
     tc = TokTrainConfig(semantic_weights=sw, preset=c.preset, dataset_size=c.images, global_batch=c.tok_batch, steps=c.tok_steps, lr=1e-3,
-                        warmup_epochs=0.05, perceptual_weight=0.0, disc='none', ema_decay=0.99, log_every=25,
+                        warmup_epochs=0.05, perceptual_weight=0.0, spectral_weight=c.spectral_weight, disc='none', ema_decay=0.99, log_every=25,
                         sample_every=10**9, ckpt_every=10**9, keep=1, eval_images=16 if c.quick else 500, seed=c.seed,
                         out=str(out / 'tokenizer'), device='cpu')
     ts = train_tokenizer(tc, progress=progress)
@@ -178,6 +180,7 @@ def run_demo(c: DemoConfig, progress: bool = True) -> dict:
                                        images=rec['images']),
                    linear_probe_class=probe, attribute_probe=aprobe, samples=smp, style_transfer=sty, inpainting=inp, inpainting_mirror=inp_m,
                    training=dict(tokenizer_steps=c.tok_steps, tokenizer_batch=c.tok_batch, gpt_steps=c.gpt_steps, images=c.images,
+                                 spectral_weight=c.spectral_weight,
                                  tokenizer_steps_per_s=c.tok_steps / (60 * ts['minutes']), gpt_steps_per_s=c.gpt_steps / (60 * gs['minutes']),
                                  gpt_final_losses={k: gs['final'][k] for k in ('holistic', 'patch')} if gs['final'] else None),
                    minutes=dict(**times, total=round((time.time() - t0) / 60, 2)), quick=c.quick,

@@ -236,6 +236,7 @@ class TokenizerLoss(nn.Module):
                  colour_weight: float = 0.0):   # the mean-colour loss above (not in the paper; 0 = the official objective)
         super().__init__()
         if perceptual_weight and perceptual is None: raise ValueError('perceptual_weight > 0 needs an LPIPS module')
+        if min(spectral_weight, colour_weight) < 0: raise ValueError(f'spectral_weight and colour_weight must be >= 0, got {spectral_weight}, {colour_weight}')
         self.disc, self.perceptual = disc, perceptual
         self.rec_kind, self.rec_faithful, self.rec_weight, self.perceptual_weight = rec_kind, rec_faithful, rec_weight, perceptual_weight
         self.disc_weight, self.disc_start, self.disc_adaptive, self.vfm_weight = disc_weight, disc_start, disc_adaptive, vfm_weight

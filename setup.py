@@ -32,6 +32,7 @@ setuptools.setup(
     url=cfg['git_url'],
     packages=setuptools.find_packages(include=['hita_nb', 'hita_nb.*']),
     include_package_data=True,
+    package_data={'hita_nb': ['data/*.safetensors']},   # the judge of the miniature's scores (notebook 04)
     install_requires=requirements,
     extras_require={'dev': dev_requirements, 'flash': flash_requirements},
     dependency_links=cfg.get('dep_links', '').split(),

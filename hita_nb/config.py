@@ -73,6 +73,7 @@ class TokenizerConfig(_JSONMixin):
     patch_recolour: float = 0.0    # our option: probability that an image's patch codes come from a recoloured copy in training (True = 1; notebook 16)
     patch_blur: float = 0.0        # our option: Gaussian blur (sigma in pixels) of those altered copies, so texture too must come from the holistic codes (notebook 16)
     patch_lowpass: float = 0.0     # our option: the patch branch always encodes a copy blurred by this sigma (pixels), in training and at inference (notebook 16)
+    patch_gray: bool = False       # our option: the patch branch always encodes a grey (luminance) copy, in training and at inference, so colour can only come from the holistic codes (notebook 16)
     usage_window: int = 65536      # rolling window of recent indices for the usage statistic
     # the frozen semantic encoder (the official yaml: DINOv2-L/14 with registers)
     semantic: str = 'dinov2_vitl14_reg4'  # or 'none' (no injection), or another name in `tokenizer.semantic`

@@ -110,7 +110,7 @@ RECIPES = {  # name -> (the preset whose options the variants start from, tokeni
     'tiny': ('tiny', 32, 400),               # the first miniature: the official options
     'tiny_style': ('tiny_style', 16, 800),   # the demo's (notebook 80): warm-up, restarts, recoloured patch inputs
 }
-HOLISTIC_ONLY = ('holistic_warmup', 'holistic_restart_every', 'patch_recolour', 'patch_blur', 'patch_lowpass', 'holistic_commit_beta')
+HOLISTIC_ONLY = ('holistic_warmup', 'holistic_restart_every', 'patch_recolour', 'patch_blur', 'patch_lowpass', 'patch_gray', 'holistic_commit_beta')
 
 def recipe_overrides(overrides: dict, recipe: str = 'tiny') -> dict:
     "A variant's TokenizerConfig overrides on top of `recipe`'s options; options acting on holistic tokens are dropped for a variant without them."

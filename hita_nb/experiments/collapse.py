@@ -140,6 +140,15 @@ for _v in ('style_b16_contrastive_recon_retexture', 'style_b16_contrastive_recon
 COLLAPSE_VARIANTS['style_b16_spectral1'] = dict(COLLAPSE_VARIANTS['style_b16'], train=dict(COLLAPSE_VARIANTS['style_b16']['train'], spectral_weight=1.0))
 # the mean-colour part of the amplitude loss alone (notebook 17), at about its weight within the amplitude loss at weight 4
 COLLAPSE_VARIANTS['style_b16_colour8'] = dict(COLLAPSE_VARIANTS['style_b16'], train=dict(COLLAPSE_VARIANTS['style_b16']['train'], colour_weight=8.0))
+# part 15: the reconstructions merge the four light backgrounds into one grey, so the holistic codes do not tell them
+# apart. Two levers on the holistic quantiser: a weaker pull of the holistic features onto their codes (the official
+# 0.25 for both codebooks), and a longer unquantised warm-up before the codes restart on the features
+COLLAPSE_VARIANTS['style_b16_hcommit0.05'] = dict(COLLAPSE_VARIANTS['style_b16'], holistic_commit_beta=0.05)
+COLLAPSE_VARIANTS['style_b16_warm240'] = dict(COLLAPSE_VARIANTS['style_b16'], holistic_warmup=240)
+# and the patch branch made blind to hue (`patch_gray`, notebook 16: it encodes the image's luminance, at inference too),
+# so that every colour has to come from the holistic codes, on the demo's recipe and with the amplitude loss of part 14
+COLLAPSE_VARIANTS['style_b16_gray'] = dict(COLLAPSE_VARIANTS['style_b16'], patch_gray=True)
+COLLAPSE_VARIANTS['style_b16_gray_spectral1'] = dict(COLLAPSE_VARIANTS['style_b16_spectral1'], patch_gray=True)
 
 # %% ../../nbs/80_holistic_collapse.ipynb #a678bce2
 def _code_digest() -> str:

@@ -18,7 +18,7 @@ from .decoder import FusionDecoder
 
 # %% auto #0
 __all__ = ['RECOLOUR_SUBSET', 'TokenizerOutput', 'HitaTokenizer', 'get_semantic', 'encode_features', 'encode', 'decode_quant',
-           'decode', 'recolour', 'blur']
+           'decode', 'recolour', 'blur', 'grey', 'patch_input']
 
 # %% ../../nbs/16_tokenizer.ipynb #7d55db08
 @dataclass
@@ -75,8 +75,8 @@ def encode_features(self: HitaTokenizer, x: torch.Tensor, semantic_features: tor
     sem = get_semantic(self, x, semantic_features)
     h = self.encoder(x)
     patches, holistic = self.encode_transformer(h, sem)
-    if cfg.patch_lowpass:   # our option: the patch codes come from a blurred copy (its holistic outputs are not used)
-        patches = self.encode_transformer(self.encoder(blur(x, cfg.patch_lowpass)), sem)[0]
+    if cfg.patch_lowpass or cfg.patch_gray:   # our options: the patch codes come from a blurred or grey copy (its holistic outputs are not used)
+        patches = self.encode_transformer(self.encoder(patch_input(x, cfg)), sem)[0]
     zp, zh = self.quant_conv(patches), self.pre_slots_quant(holistic)            # (B,8,g,g), (B,Nq,12)
     qp, ip, lp = self.quantize(zp.permute(0, 2, 3, 1))                           # channel-last rows
     qh, ih, lh = self.slot_quantize(zh)
@@ -148,6 +148,16 @@ def blur(x: torch.Tensor, sigma: float) -> torch.Tensor:
     y = F.conv2d(F.pad(x, (r, r, 0, 0), mode='reflect'), k.view(1, 1, 1, -1).expand(C, 1, 1, -1), groups=C)
     return F.conv2d(F.pad(y, (0, 0, r, r), mode='reflect'), k.view(1, 1, -1, 1).expand(C, 1, -1, 1), groups=C)
 
+def grey(x: torch.Tensor) -> torch.Tensor:
+    "Images (B,3,H,W) -> their luminance (ITU-R BT.601 weights, which sum to 1: the range is kept) in all three channels."
+    y = (x * x.new_tensor([0.299, 0.587, 0.114]).view(1, 3, 1, 1)).sum(1, keepdim=True)
+    return y.expand_as(x).contiguous()
+
+def patch_input(x: torch.Tensor, cfg, sigma: float = 0.0) -> torch.Tensor:
+    "What the patch branch encodes of images x: blurred by max(sigma, cfg.patch_lowpass), then grey if cfg.patch_gray."
+    x = blur(x, max(float(sigma), float(cfg.patch_lowpass)))
+    return grey(x) if cfg.patch_gray else x
+
 def _patch_codes(self: HitaTokenizer, x: torch.Tensor, semantic_features=None,
                  base: torch.Tensor | None = None,  # the patch features of a first pass over the same batch
                  rows: torch.Tensor | None = None):  # (B,) bool: the images that differ from that pass; the others keep `base`
@@ -168,7 +178,7 @@ def _recolour_some(self: HitaTokenizer, x: torch.Tensor,
     m = torch.rand(len(x), device=x.device) < float(self.cfg.patch_recolour)
     if not m.any(): return None
     src = x if src is None else src
-    return torch.where(m[:, None, None, None], blur(recolour(src), max(float(self.cfg.patch_blur), float(self.cfg.patch_lowpass))), x), m
+    return torch.where(m[:, None, None, None], patch_input(recolour(src), self.cfg, self.cfg.patch_blur), x), m
 
 RECOLOUR_SUBSET = True   # re-encode only the recoloured images (False: the whole batch again, as first written; the test below compares)
 

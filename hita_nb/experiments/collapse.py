@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from ..core import atomic_write, provenance
-from ..data.datasets import ShapeStyles, RetexturedPairs, HELD_OUT_SEED
+from ..data.datasets import ShapeStyles, RetexturedPairs, HELD_OUT_SEED, PALETTES
 from ..data.attributes import load_or_train_classifier, attribute_scores
 from ..tokenizer.train import TokTrainConfig, train_tokenizer, evaluate_tokenizer
 from ..tokenizer.load import load_tokenizer
@@ -18,9 +18,9 @@ from ..eval.probes import token_features, linear_probe
 from ..apps.style import score_style_transfer, style_transfer, PLAIN
 
 # %% auto #0
-__all__ = ['COLLAPSE_VARIANTS', 'METRICS', 'LOWER_IS_BETTER', 'get', 'holistic_spread', 'collapse_scores', 'swap_onto_plain',
-           'recon_attributes', 'collapse_run', 'collapse_study', 'runs_of', 'compare', 'summary_table', 'plot_collapse',
-           'plot_curves', 'look_rows', 'plot_rows', 'verdict_table']
+__all__ = ['LIGHT_PALETTES', 'COLLAPSE_VARIANTS', 'METRICS', 'LOWER_IS_BETTER', 'get', 'holistic_spread', 'collapse_scores',
+           'swap_onto_plain', 'recon_attributes', 'palette_confusion', 'collapse_run', 'collapse_study', 'runs_of',
+           'compare', 'summary_table', 'plot_collapse', 'plot_curves', 'look_rows', 'plot_rows', 'verdict_table']
 
 # %% ../../nbs/80_holistic_collapse.ipynb #a0c35714
 @torch.no_grad()
@@ -64,6 +64,16 @@ def recon_attributes(tok, net, x: torch.Tensor, attrs: dict) -> dict:
     tok.eval()
     rec = torch.cat([tok.decode(*tok.encode(x[i:i + 100])).clamp(-1, 1) for i in range(0, len(x), 100)])
     return attribute_scores(net, rec, {k: attrs[k] for k in ('palette', 'texture', 'shape')})
+
+@torch.no_grad()
+def palette_confusion(tok, net, x: torch.Tensor, palettes: torch.Tensor) -> torch.Tensor:
+    "(P, P) counts over images x: row = the original's palette, column = the palette the judge reads in its plain reconstruction."
+    tok.eval(); n = len(PALETTES)
+    rec = torch.cat([tok.decode(*tok.encode(x[i:i + 100])).clamp(-1, 1) for i in range(0, len(x), 100)])
+    return torch.bincount(palettes * n + net.predict(rec)['palette'], minlength=n * n).view(n, n)
+
+LIGHT_PALETTES = (PALETTES[:, :2].mean((1, 2)) > 0.5).nonzero().flatten().tolist()   # the palettes whose two background colours are light
+
 
 # %% ../../nbs/80_holistic_collapse.ipynb #7782948d
 COLLAPSE_VARIANTS = {

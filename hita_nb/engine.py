@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_engine.ipynb #a2f841de
 from __future__ import annotations
-import os, json, time, random, re, shutil, contextlib
+import os, json, math, time, random, re, shutil, contextlib
 from pathlib import Path
 from dataclasses import dataclass
 import numpy as np
@@ -247,10 +247,15 @@ def check_finite(losses: dict, step: int):
                                 'lower the learning rate or check the data, then --resume')
 
 # %% ../nbs/02_engine.ipynb #4c8b4cdf
-def warmup_lr(step: int, base: float, warmup: int, start: float = 1e-7) -> float:
-    "Linear warm-up from `start` to `base` over `warmup` steps, constant afterwards."
-    if warmup <= 0 or step >= warmup: return base
-    return start + (base - start) * step / warmup
+def warmup_lr(step: int, base: float, warmup: int, start: float = 1e-7,
+              total: int = 0,              # the run's last step, for the cosine
+              floor: float | None = None,  # the cosine's end value at `total`; None: constant after the warm-up
+              ) -> float:
+    "Linear warm-up from `start` to `base` over `warmup` steps, then constant, or a cosine from `base` down to `floor` at step `total`."
+    if warmup > 0 and step < warmup: return start + (base - start) * step / warmup
+    if floor is None or total <= warmup: return base
+    t = min(1.0, (step - warmup) / (total - warmup))
+    return floor + 0.5 * (base - floor) * (1 + math.cos(math.pi * t))
 
 def set_lr(opt: torch.optim.Optimizer, lr: float):
     for g in opt.param_groups: g['lr'] = lr

@@ -159,6 +159,9 @@ COLLAPSE_VARIANTS['style_b16_warm240'] = dict(COLLAPSE_VARIANTS['style_b16'], ho
 # so that every colour has to come from the holistic codes, on the demo's recipe and with the amplitude loss of part 14
 COLLAPSE_VARIANTS['style_b16_gray'] = dict(COLLAPSE_VARIANTS['style_b16'], patch_gray=True)
 COLLAPSE_VARIANTS['style_b16_gray_spectral1'] = dict(COLLAPSE_VARIANTS['style_b16_spectral1'], patch_gray=True)
+# and the run's end: the official cosine with a floor of 0 instead of the base rate (TokTrainConfig.lr_min), so that the
+# last steps settle instead of moving at the full rate (the EMA of a still-moving model lags it), with the amplitude loss
+COLLAPSE_VARIANTS['style_b16_spectral1_cos'] = dict(COLLAPSE_VARIANTS['style_b16_spectral1'], train=dict(COLLAPSE_VARIANTS['style_b16_spectral1']['train'], lr_min=0.0))
 
 # %% ../../nbs/80_holistic_collapse.ipynb #a678bce2
 def _code_digest() -> str:
@@ -179,7 +182,7 @@ def collapse_run(out: Path, name: str, overrides: dict, seed: int, net, held, pr
     if rf.exists(): return json.loads(rf.read_text())
     t0 = time.time()
     train = dict(overrides.get('train', {}))   # a variant may change the training too: {'batch': 16, 'lr': 2e-3, 'steps': 800}
-    gan = {k: train.pop(k) for k in ('disc', 'disc_start', 'disc_weight', 'spectral_weight', 'colour_weight') if k in train}   # or add the PatchGAN (part 11), part 14's losses
+    gan = {k: train.pop(k) for k in ('disc', 'disc_start', 'disc_weight', 'spectral_weight', 'colour_weight', 'lr_min') if k in train}   # or add the PatchGAN (part 11), part 14's losses, part 15's cosine
     if set(train) - {'batch', 'lr', 'steps'}: raise ValueError(f'unknown training settings {sorted(set(train) - {"batch", "lr", "steps"})}')
     batch, lr, steps = train.get('batch', batch), train.get('lr', lr), train.get('steps', steps)
     track = tuple(s for s in track if s < steps)

@@ -45,6 +45,7 @@ class TokTrainConfig:
     beta1: float = arg(0.9, 'Adam beta1')
     beta2: float = arg(0.95, 'Adam beta2')
     warmup_epochs: float = arg(4.0, 'linear warm-up from 1e-7 (then constant: the official cosine has lr_min = lr)')
+    lr_min: float = arg(-1.0, "the floor of the official cosine after the warm-up, reached at the last step; -1 = --lr, the official setting (so the rate stays constant)")
     clip: float = arg(1.0, 'gradient clipping max-norm (tokenizer and discriminator)')
     optimizer_impl: str = arg('auto', "Adam's implementation: auto = fused where PyTorch has one (the same update within rounding)", choices=['auto', 'fused', 'foreach', 'loop'])
     ema_decay: float = arg(0.9999, 'EMA decay (the EMA weights are what downstream code loads)')
@@ -210,7 +211,7 @@ def train_tokenizer(c: TokTrainConfig, dataset=None, progress: bool = True,
         x = x.to(dev, non_blocking=True)
         x, px = (x[:, 0], x[:, 1]) if x.ndim == 5 else (x, None)   # a dataset of pairs (notebook 03's RetexturedPairs): image, patch input
         if px is not None and not tcfg.patch_recolour: raise ValueError('a dataset of image pairs feeds the altered patch inputs: it needs patch_recolour > 0')
-        set_lr(opt, warmup_lr(step, c.lr, warmup))
+        set_lr(opt, warmup_lr(step, c.lr, warmup, total=steps, floor=c.lr_min if c.lr_min >= 0 else None))
         opt.zero_grad(set_to_none=True)
         terms, recon, usage = _generator_backward(gen, model, crit, x, accum, env, amp, step, fwd, px)
         gnorm = nn.utils.clip_grad_norm_(model.parameters(), c.clip); opt.step()

@@ -45,7 +45,7 @@ class TokTrainConfig:
     beta1: float = arg(0.9, 'Adam beta1')
     beta2: float = arg(0.95, 'Adam beta2')
     warmup_epochs: float = arg(4.0, 'linear warm-up from 1e-7 (then constant: the official cosine has lr_min = lr)')
-    lr_min: float = arg(-1.0, "the floor of the official cosine after the warm-up, reached at the last step; -1 = --lr, the official setting (so the rate stays constant)")
+    lr_min: float = arg(-1.0, "the floor of the official cosine after the warm-up, reached at the end of the run; -1 = --lr, the official setting (so the rate stays constant)")
     clip: float = arg(1.0, 'gradient clipping max-norm (tokenizer and discriminator)')
     optimizer_impl: str = arg('auto', "Adam's implementation: auto = fused where PyTorch has one (the same update within rounding)", choices=['auto', 'fused', 'foreach', 'loop'])
     ema_decay: float = arg(0.9999, 'EMA decay (the EMA weights are what downstream code loads)')
@@ -158,6 +158,7 @@ def train_tokenizer(c: TokTrainConfig, dataset=None, progress: bool = True,
                     overrides: dict | None = None,  # TokenizerConfig fields beyond the preset (e.g. shift_k for ablations); ignored on resume
                    ) -> dict:
     "Train (or resume) a tokenizer as `c` says; returns the summary also written to `out/summary.json`."
+    if c.lr_min < 0 and c.lr_min != -1: raise ValueError(f'--lr-min must be -1 (the official setting: a constant rate) or a floor >= 0, got {c.lr_min}')
     env = init_distributed(c.device or None); dev = env.device
     out = Path(c.out); ck = Checkpointer(out / 'checkpoints', c.keep)
     state = ck.load(kind='tokenizer') if c.resume and ck.latest() is not None else None

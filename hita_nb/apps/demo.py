@@ -104,7 +104,7 @@ class DemoConfig:
     tok_steps: int = arg(0, "tokenizer training steps; 0 = the preset's recipe (DEMO_RECIPES: 880 for tiny_style, 720 for tiny_style_random, 400 for the others)")
     tok_batch: int = arg(0, "tokenizer batch; 0 = the preset's recipe (16 for tiny_style, 32 for the others)")
     gpt_steps: int = arg(0, "GPT training steps (batch 32); 0 = the preset's recipe (500 for tiny_style, 600 for the others)")
-    classifier_steps: int = arg(400, 'attribute classifier training steps (batch 64)')
+    classifier_steps: int = arg(400, 'attribute classifier (the judge) training steps, batch 64; 400 = the judge that ships with the package, nothing to train')
     spectral_weight: float = arg(-1.0, "the tokenizer's amplitude loss (not in the paper; notebook 80, part 14); -1 = the preset's recipe "
                                  "(DEMO_RECIPES: 1 for tiny_style, 0 = off for the others)")
     cfg_scale: float = arg(3.0, 'classifier-free guidance of the class-conditional samples')

@@ -107,6 +107,7 @@ class DemoConfig:
     classifier_steps: int = arg(400, 'attribute classifier (the judge) training steps, batch 64; 400 = the judge that ships with the package, nothing to train')
     spectral_weight: float = arg(-1.0, "the tokenizer's amplitude loss (not in the paper; notebook 80, part 14); -1 = the preset's recipe "
                                  "(DEMO_RECIPES: 1 for tiny_style, 0 = off for the others)")
+    tok_ema: float = arg(0.99, "the tokenizer's EMA decay; its EMA weights are what the demo uses (notebook 80, part 15: at 0.99 they trail the model)")
     cfg_scale: float = arg(3.0, 'classifier-free guidance of the class-conditional samples')
     tokenizer: str = arg('', 'a tokenizer checkpoint (official hita-tok.pt / hita-ultra.pt, or ours): applications on real images')
     gpt: str = arg('', 'a GPT checkpoint (official GPT-*.pt, or ours) for in-painting on real images')
@@ -133,7 +134,9 @@ def _quick(c: DemoConfig) -> DemoConfig:
 
 def run_demo(c: DemoConfig, progress: bool = True) -> dict:
     "Train, apply and measure; writes everything into `c.out` and returns the metrics."
-    c = _quick(c); out = Path(c.out); out.mkdir(parents=True, exist_ok=True)
+    c = _quick(c)
+    if not 0 <= c.tok_ema < 1: raise ValueError(f'--tok-ema must be in [0, 1) (0: the raw weights), got {c.tok_ema}')
+    out = Path(c.out); out.mkdir(parents=True, exist_ok=True)
     if c.tokenizer: return run_real_images(c, progress)
     t0, times = time.time(), {}
     def lap(name): times[name] = round((time.time() - t0) / 60 - sum(times.values()), 2)
@@ -145,7 +148,7 @@ def run_demo(c: DemoConfig, progress: bool = True) -> dict:
     sem = TokenizerConfig.preset(c.preset).semantic   # a stand-in's file is written beside the run, where every later load finds it
     sw = str(load_or_train_stand_in(out, sem, progress=progress)) if sem in STAND_INS else ''
     tc = TokTrainConfig(semantic_weights=sw, preset=c.preset, dataset_size=c.images, global_batch=c.tok_batch, steps=c.tok_steps, lr=1e-3,
-                        warmup_epochs=0.05, perceptual_weight=0.0, spectral_weight=c.spectral_weight, disc='none', ema_decay=0.99, log_every=25,
+                        warmup_epochs=0.05, perceptual_weight=0.0, spectral_weight=c.spectral_weight, disc='none', ema_decay=c.tok_ema, log_every=25,
                         sample_every=10**9, ckpt_every=10**9, keep=1, eval_images=16 if c.quick else 500, seed=c.seed,
                         out=str(out / 'tokenizer'), device='cpu')
     ts = train_tokenizer(tc, progress=progress)
@@ -182,7 +185,7 @@ def run_demo(c: DemoConfig, progress: bool = True) -> dict:
                                        images=rec['images']),
                    linear_probe_class=probe, attribute_probe=aprobe, samples=smp, style_transfer=sty, inpainting=inp, inpainting_mirror=inp_m,
                    training=dict(tokenizer_steps=c.tok_steps, tokenizer_batch=c.tok_batch, gpt_steps=c.gpt_steps, images=c.images,
-                                 spectral_weight=c.spectral_weight,
+                                 spectral_weight=c.spectral_weight, tokenizer_ema_decay=c.tok_ema,
                                  tokenizer_steps_per_s=c.tok_steps / (60 * ts['minutes']), gpt_steps_per_s=c.gpt_steps / (60 * gs['minutes']),
                                  gpt_final_losses={k: gs['final'][k] for k in ('holistic', 'patch')} if gs['final'] else None),
                    minutes=dict(**times, total=round((time.time() - t0) / 60, 2)), quick=c.quick,

@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_engine.ipynb #a2f841de
 from __future__ import annotations
-import os, json, math, time, random, re, shutil, contextlib
+import os, json, math, time, random, re, shutil, contextlib, copy
 from pathlib import Path
 from dataclasses import dataclass
 import numpy as np
@@ -14,12 +14,13 @@ import torch.distributed as dist
 from .core import atomic_save, safe_load, load_checkpoint, is_sharded_checkpoint
 
 # %% auto #0
-__all__ = ['OPTIMIZER_IMPLS', 'STRATEGIES', 'DistEnv', 'init_distributed', 'cleanup_distributed', 'all_reduce_mean',
+__all__ = ['OPTIMIZER_IMPLS', 'PRECISIONS', 'STRATEGIES', 'DistEnv', 'init_distributed', 'cleanup_distributed', 'all_reduce_mean',
            'global_batch_indices', 'rank_chunk', 'resolve_accum', 'StepData', 'step_loader', 'EMA', 'make_optimizer',
-           'load_optimizer_state', 'rng_state', 'set_rng_state', 'Checkpointer', 'JSONLog', 'NonFiniteLoss',
-           'check_finite', 'warmup_lr', 'set_lr', 'decay_groups', 'progress_mode', 'Progress', 'Timer', 'shard_model',
-           'grad_sync', 'local_float', 'param_order', 'optim_by_name', 'optim_by_index', 'sharded_state',
-           'load_sharded', 'load_full_sharded', 'full_state']
+           'load_optimizer_state', 'amp_context', 'matmul_bf16_ratio', 'choose_precision', 'calibration_pass', 'agreed',
+           'rng_state', 'set_rng_state', 'Checkpointer', 'JSONLog', 'NonFiniteLoss', 'check_finite', 'warmup_lr',
+           'set_lr', 'decay_groups', 'progress_mode', 'Progress', 'Timer', 'shard_model', 'grad_sync', 'local_float',
+           'param_order', 'optim_by_name', 'optim_by_index', 'sharded_state', 'load_sharded', 'load_full_sharded',
+           'full_state']
 
 # %% ../nbs/02_engine.ipynb #5bfacbaf
 @dataclass
@@ -160,6 +161,66 @@ def load_optimizer_state(opt: torch.optim.Optimizer, sd: dict):
     keep = [{k: g.get(k) for k in ('fused', 'foreach')} for g in opt.param_groups]
     opt.load_state_dict(sd)
     for g, k in zip(opt.param_groups, keep): g.update(k)
+
+# %% ../nbs/02_engine.ipynb #704b448b
+PRECISIONS = ('auto', 'bf16', 'fp32')
+
+def amp_context(precision: str, device: torch.device | str):
+    "The autocast context of a resolved precision: bf16 autocast on `device`, or none ('fp32')."
+    if precision not in ('bf16', 'fp32'): raise ValueError(f'precision {precision!r}: resolve it with choose_precision first')
+    return torch.autocast(torch.device(device).type, torch.bfloat16) if precision == 'bf16' else contextlib.nullcontext()
+
+def matmul_bf16_ratio(n: int = 1024, repeat: int = 3) -> float:
+    "This CPU's bf16 matmul rate over its fp32 rate (the best of `repeat` n x n products each)."
+    def best(dt):
+        a, b = torch.randn(n, n).to(dt), torch.randn(n, n).to(dt); a @ b
+        ts = []
+        for _ in range(repeat):
+            t = time.perf_counter(); a @ b; ts.append(time.perf_counter() - t)
+        return min(ts)
+    with torch.random.fork_rng(devices=[]): return best(torch.float32) / best(torch.bfloat16)
+
+def _best_seconds(fn, repeat: int) -> float:
+    fn()   # warm-up: allocations, oneDNN's kernel choice
+    ts = []
+    for _ in range(repeat):
+        t = time.perf_counter(); fn(); ts.append(time.perf_counter() - t)
+    return min(ts)
+
+def choose_precision(precision: str, device: torch.device | str,
+                     calibrate=None,         # calibrate(ctx): one forward and backward pass of (a copy of) the model under ctx
+                     margin: float = 1.2,    # bf16 must be this many times faster
+                     repeat: int = 2,        # timed passes per precision, the best counts
+                     bf16_ratio: float | None = None,   # the matmul probe's result; None = measured now
+                    ) -> tuple[str, dict]:
+    "The precision a run trains in, 'bf16' or 'fp32', and how it was chosen (for the logs)."
+    if precision not in PRECISIONS: raise ValueError(f'precision {precision!r}: choose one of {PRECISIONS}')
+    device = torch.device(device)
+    if precision != 'auto': return precision, dict(how='given')
+    if device.type == 'cuda': return 'bf16', dict(how='auto: CUDA')
+    if device.type != 'cpu' or calibrate is None: return 'fp32', dict(how=f'auto: {device.type}, nothing to calibrate')
+    ratio = matmul_bf16_ratio() if bf16_ratio is None else bf16_ratio
+    if ratio < 2: return 'fp32', dict(how='auto: this CPU has no fast bf16 products', matmul_bf16_ratio=round(ratio, 2))
+    with torch.random.fork_rng(devices=[]):
+        t32 = _best_seconds(lambda: calibrate(contextlib.nullcontext()), repeat)
+        t16 = _best_seconds(lambda: calibrate(torch.autocast('cpu', torch.bfloat16)), repeat)
+    pick = 'bf16' if t32 >= margin * t16 else 'fp32'
+    return pick, dict(how='auto: timed', matmul_bf16_ratio=round(ratio, 2), fp32_s=round(t32, 4), bf16_s=round(t16, 4), margin=margin)
+
+def calibration_pass(model: nn.Module, loss_fn):
+    "A `calibrate` for `choose_precision`: forward and backward of a deep copy of `model` (made at the first call) with `loss_fn(copy)`; the model is untouched."
+    twin = None
+    def run(ctx):
+        nonlocal twin
+        if twin is None: twin = copy.deepcopy(model).train()
+        with ctx: loss = loss_fn(twin)
+        loss.backward(); twin.zero_grad(set_to_none=True)
+    return run
+
+def agreed(env, value):
+    "Rank 0's `value` on every process (a choice every rank must share, such as the precision); `value` itself in one process."
+    if not env.distributed: return value
+    box = [value]; dist.broadcast_object_list(box, src=0); return box[0]
 
 # %% ../nbs/02_engine.ipynb #16f797f9
 def rng_state() -> dict:

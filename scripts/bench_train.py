@@ -17,7 +17,10 @@ The tiny tokenizer is timed after its holistic warm-up (recolouring on, as in mo
 loading is not part of the step here (fixed inputs); the trainers' loader renders a ShapeStyles step in one call.
 FLOPs are counted by `torch.utils.flop_counter.FlopCounterMode` over one whole step (forward and backward); efficiency
 = each path's own FLOPs at the best fp32 matmul rate measured in the run (the bf16 rows too: on a CPU without bf16 dot products
-the bf16 rate is far lower, and the fp32 rate is the one a user compares with) / the median step time.
+the bf16 rate is far lower, and the fp32 rate is the one a user compares with) / the median step time; the bf16 rows
+also at the best bf16 matmul rate ('own'). Last, per workload, the precision the trainers' `--precision auto` takes on
+this machine (notebook 02: bf16 where the CPU's bf16 products are at least twice as fast as fp32's and the model's step
+at least 1.2 times faster under autocast), judged here from the fast path's step times.
 """
 import argparse, copy, json, statistics, time, platform
 import torch
@@ -31,17 +34,18 @@ from hita_nb.tokenizer.losses import TokenizerLoss
 from hita_nb.ar.model import HitaGPT
 from hita_nb.engine import decay_groups
 
-MATMUL: list = []
+MATMUL: list = []        # fp32 matmul rates measured in the run
+MATMUL_BF16: list = []   # bf16
 
 
-def matmul_rate(n=2048) -> float:
-    "fp32 matmul FLOP/s, best of 5."
-    a, b = torch.randn(n, n), torch.randn(n, n)
+def matmul_rate(n=2048, dtype=torch.float32) -> float:
+    "matmul FLOP/s in `dtype`, best of 5."
+    a, b = torch.randn(n, n).to(dtype), torch.randn(n, n).to(dtype)
     a @ b
     ts = []
     for _ in range(5):
         t = time.perf_counter(); a @ b; ts.append(time.perf_counter() - t)
-    MATMUL.append(2 * n ** 3 / min(ts)); return MATMUL[-1]
+    (MATMUL if dtype == torch.float32 else MATMUL_BF16).append(2 * n ** 3 / min(ts)); return 2 * n ** 3 / min(ts)
 
 
 def plain_ema(ema: EMA, model: nn.Module):
@@ -125,7 +129,7 @@ def bench(name, dtype, paths, repeat, warmup=1):
         for _ in range(warmup - 1): steps[path]()
     times = {p: [] for p in paths}
     for _ in range(repeat):
-        matmul_rate()
+        matmul_rate(dtype=torch.float32 if dtype == 'fp32' else torch.bfloat16)
         for p in paths:
             t = time.perf_counter(); steps[p](); times[p].append(time.perf_counter() - t)
     rows = []
@@ -160,16 +164,32 @@ def main(argv=None):
                 print(f"{name + ' ' + r['path']:<36} {dt:<5} {r['median_ms']:9.1f} ms ({r['min_ms']:.1f}-{r['max_ms']:.1f})  "
                       f"{r['per_s']:9.3g} {r['unit']}/s  x{r['speedup_vs_plain']:.2f} vs plain"
                       + (f"  compile {r['compile_s']:.0f} s" if 'compile_s' in r else ''), flush=True)
-    best = max(MATMUL)
+    if not MATMUL: matmul_rate()
+    if 'bf16' in a.dtypes and not MATMUL_BF16: matmul_rate(dtype=torch.bfloat16)
+    best, best16 = max(MATMUL), max(MATMUL_BF16) if MATMUL_BF16 else None
     res['matmul_fp32_best_gflops'] = best / 1e9
     res['matmul_fp32_all_gflops'] = [x / 1e9 for x in MATMUL]
-    print(f'\nFinal table: efficiency = counted FLOPs at the best fp32 matmul rate of the run ({best / 1e9:.0f} GFLOP/s) / median step time')
-    print(f"{'workload':<28} {'path':<9} {'dtype':<5} {'GFLOP':>8} {'ms/step':>9} {'per s':>10} {'eff':>5} {'vs plain':>8}")
+    if best16: res['matmul_bf16_best_gflops'] = best16 / 1e9; res['matmul_bf16_all_gflops'] = [x / 1e9 for x in MATMUL_BF16]
+    print(f'\nFinal table: efficiency = counted FLOPs at the best fp32 matmul rate of the run ({best / 1e9:.0f} GFLOP/s) / median step time'
+          + (f'; own = bf16 rows at the best bf16 rate ({best16 / 1e9:.0f} GFLOP/s)' if best16 else ''))
+    print(f"{'workload':<28} {'path':<9} {'dtype':<5} {'GFLOP':>8} {'ms/step':>9} {'per s':>10} {'eff':>5} {'own':>5} {'vs plain':>8}")
     for r in rows:
         r['efficiency'] = r['gflop'] * 1e9 / best / (r['median_ms'] / 1e3)
+        if r['dtype'] == 'bf16' and best16: r['efficiency_own_dtype'] = r['gflop'] * 1e9 / best16 / (r['median_ms'] / 1e3)
+        own = f"{r['efficiency_own_dtype']:5.0%}" if 'efficiency_own_dtype' in r else f"{'':5}"
         print(f"{r['workload']:<28} {r['path']:<9} {r['dtype']:<5} {r['gflop']:8.1f} {r['median_ms']:9.1f} "
-              f"{r['per_s']:10.3g} {r['efficiency']:5.0%} {r['speedup_vs_plain']:8.2f}")
+              f"{r['per_s']:10.3g} {r['efficiency']:5.0%} {own} {r['speedup_vs_plain']:8.2f}")
     res['results'] = rows
+    if {'fp32', 'bf16'} <= set(a.dtypes):
+        ratio = best16 / best
+        res['matmul_bf16_over_fp32'] = ratio
+        print(f'\n--precision auto on this machine (bf16 matmul at {ratio:.2f} x the fp32 rate):')
+        res['auto_precision'] = {}
+        for name in a.workloads:
+            t = {r['dtype']: r['median_ms'] for r in rows if r['workload'] == name and r['path'] == 'fast'}
+            pick = 'bf16' if ratio >= 2 and t['fp32'] >= 1.2 * t['bf16'] else 'fp32'
+            res['auto_precision'][name] = dict(pick=pick, fp32_over_bf16=t['fp32'] / t['bf16'])
+            print(f"  {name:<28} {pick}  (fast step: bf16 x{t['fp32'] / t['bf16']:.2f} the speed of fp32)")
     if a.json:
         with open(a.json, 'w') as f: json.dump(res, f, indent=1)
     return res

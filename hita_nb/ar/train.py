@@ -10,13 +10,14 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel as DDP
-from ..core import set_seed, autocast, save_png, atomic_write, checkpoint_tag, provenance
+from ..core import set_seed, save_png, atomic_write, checkpoint_tag, provenance
 from ..config import GPTConfig, GPT_PRESETS, arg, make_parser
 from ..data.datasets import skipped_images, ShapeStyles, ImageFolder
 from ..engine import (init_distributed, cleanup_distributed, all_reduce_mean, step_loader, EMA, Checkpointer, JSONLog,
                             check_finite, decay_groups, set_lr, Progress, Timer, rng_state, set_rng_state,
                             make_optimizer, load_optimizer_state, resolve_accum, shard_model, grad_sync, local_float,
-                            param_order, optim_by_index, sharded_state, load_sharded, load_full_sharded, full_state)
+                            param_order, optim_by_index, sharded_state, load_sharded, load_full_sharded, full_state,
+                            PRECISIONS, choose_precision, calibration_pass, amp_context, agreed)
 from ..core import is_sharded_checkpoint, safe_load, save_safetensors
 from ..tokenizer.load import load_tokenizer
 from .model import HitaGPT
@@ -58,7 +59,8 @@ class GPTTrainConfig:
     resid_dropout: float = arg(0.1, 'dropout on attention outputs')
     ffn_dropout: float = arg(0.1, 'dropout on feed-forward outputs')
     drop_path: float = arg(0.0, 'stochastic depth rate')
-    precision: str = arg('bf16', 'bf16: autocast on CUDA (CPU always runs fp32); fp32: no autocast', choices=['bf16', 'fp32'])
+    precision: str = arg('auto', 'auto: bf16 autocast on CUDA, and on a CPU where a timed pass of the model is faster with it (a CPU with bf16 '
+                         'matrix units and a large model; notebook 02); bf16: autocast on any device; fp32: no autocast', choices=list(PRECISIONS))
     seed: int = arg(0, 'seed of the initialisation, the data order and the dropouts')
     workers: int = arg(0, 'data-loading processes per GPU')
     log_every: int = arg(20, 'steps between metrics.jsonl rows')
@@ -111,6 +113,16 @@ def sample_grid(gpt: HitaGPT, tok, labels: torch.Tensor, cfg_scale: float = 4.0,
     return tok.decode(h, p).clamp(-1, 1)
 
 # %% ../../nbs/32_ar_train.ipynb #24335ed2
+def _gpt_calibration(model, cfg: GPTConfig, batch: int, dev):
+    "`choose_precision`'s timed pass: the loss of a copy of the model on `batch` random sequences (the cost does not depend on the codes)."
+    def loss(m):
+        g = torch.Generator().manual_seed(0)
+        y = torch.randint(0, cfg.num_classes, (batch,), generator=g)
+        h = torch.randint(0, cfg.vocab_size, (batch, cfg.num_holistic), generator=g)
+        p = torch.randint(0, cfg.patch_vocab_size or cfg.vocab_size, (batch, cfg.block_size), generator=g)
+        return m(y.to(dev), h.to(dev), p.to(dev))[1]['loss']
+    return calibration_pass(model, loss)
+
 def train_gpt(c: GPTTrainConfig, progress: bool = True,
               overrides: dict | None = None,  # GPTConfig fields beyond the preset (e.g. a wider tiny model); ignored on resume
              ) -> dict:
@@ -145,8 +157,10 @@ def train_gpt(c: GPTTrainConfig, progress: bool = True,
     model.grad_checkpoint = c.grad_checkpoint
     ema = EMA(model, c.ema_decay)
     order = param_order(decay_groups(model, c.weight_decay), model)   # the optimiser's numbering, by name
+    precision, how = (state['precision'], dict(how='resumed')) if state and c.precision == 'auto' and 'precision' in state else \
+        agreed(env, choose_precision(c.precision, dev, _gpt_calibration(model, gcfg, -(-c.global_batch // env.world // accum), dev)))
     if fsdp:
-        for m in (model, ema.model): shard_model(m, m.layers, mixed_bf16=c.precision == 'bf16' and dev.type == 'cuda')
+        for m in (model, ema.model): shard_model(m, m.layers, mixed_bf16=precision == 'bf16' and dev.type == 'cuda')
     opt = make_optimizer(decay_groups(model, c.weight_decay), 'adamw', c.optimizer_impl, lr=c.lr, betas=(c.beta1, c.beta2))
     start = 0
     if state:
@@ -159,16 +173,18 @@ def train_gpt(c: GPTTrainConfig, progress: bool = True,
         set_lr(opt, c.lr)   # the flag wins over the learning rate stored in the optimiser state
     net = DDP(model, device_ids=[dev.index] if dev.type == 'cuda' else None) if env.distributed and not fsdp else model
     fwd = torch.compile(net) if c.compile else net
-    amp = autocast(dev) if c.precision == 'bf16' else autocast('cpu')
+    amp = amp_context(precision, dev)
     log = JSONLog(out / 'metrics.jsonl', env.main)
-    if env.main: atomic_write(out / 'config.json', lambda f: f.write(json.dumps(dict(train=dataclasses.asdict(c), gpt=gcfg.to_dict()), indent=1).encode()))
+    if env.main: atomic_write(out / 'config.json', lambda f: f.write(json.dumps(dict(train=dataclasses.asdict(c), gpt=gcfg.to_dict(),
+                                                                                    precision=dict(used=precision, **how)), indent=1).encode()))
     loader = step_loader(ds, c.global_batch, env, start, steps, c.seed, c.workers)
     sample_labels = torch.arange(min(16, gcfg.num_classes), device=dev)
     tokens_per_seq = gcfg.num_holistic + gcfg.block_size
 
     def save(step):
         meta = dict(step=step, steps=step, rng=rng_state(), gpt_config=gcfg.to_dict(), tokenizer_config=tok.cfg.to_dict(),
-                    tokenizer_file=Path(c.tokenizer).name, train_config=dataclasses.asdict(c), strategy=c.strategy, **checkpoint_tag('gpt'))
+                    tokenizer_file=Path(c.tokenizer).name, train_config=dataclasses.asdict(c), strategy=c.strategy, precision=precision,
+                    **checkpoint_tag('gpt'))
         if fsdp: ck.save_sharded(sharded_state(model, ema.model, opt), meta, step)   # collective: every process writes its shards
         elif env.main: ck.save(dict(model=model.state_dict(), ema=ema.state_dict(), optimizer=opt.state_dict(), **meta), step)
         if env.distributed: torch.distributed.barrier()
@@ -203,7 +219,7 @@ def train_gpt(c: GPTTrainConfig, progress: bool = True,
         if done % c.ckpt_every == 0 or done == steps: save(done)
     final = full_state(ema.model) if fsdp else ema.model.state_dict()   # the weights users share: pickle-free, with the configs
     if env.main: save_safetensors(dict(ema=final, gpt_config=gcfg.to_dict(), tokenizer_config=tok.cfg.to_dict(), **checkpoint_tag('gpt')), out / 'ema.safetensors')
-    summary = dict(steps=steps, started_at=start, minutes=(time.time() - t0) / 60, world=env.world,
+    summary = dict(steps=steps, started_at=start, minutes=(time.time() - t0) / 60, world=env.world, precision=precision, precision_choice=how,
                    final=log.read()[-1] if env.main and log.read() else None, **provenance(seeds=c.seed, checkpoints=[c.tokenizer]))
     if c.skip_corrupt: summary['skipped'] = skipped_images(out / 'skipped.tsv')
     if env.main: atomic_write(out / 'summary.json', lambda f: f.write(json.dumps(summary, indent=1).encode()))
@@ -212,7 +228,8 @@ def train_gpt(c: GPTTrainConfig, progress: bool = True,
 
 # %% ../../nbs/32_ar_train.ipynb #9ee4547a
 TINY_GPT_RECIPE = ['--gpt', 'tiny', '--global-batch', '32', '--lr', '1e-3', '--ema-decay', '0.995', '--token-dropout', '0',
-                   '--resid-dropout', '0', '--ffn-dropout', '0', '--log-every', '25', '--sample-every', '500', '--ckpt-every', '500']
+                   '--resid-dropout', '0', '--ffn-dropout', '0', '--log-every', '25', '--sample-every', '500', '--ckpt-every', '500',
+                   '--precision', 'fp32']   # tiny models train faster in fp32 on every CPU measured (notebook 02)
 
 def main(argv: list[str] | None = None):
     "Entry point of `python -m hita_nb.ar.train`."

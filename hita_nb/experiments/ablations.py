@@ -32,7 +32,7 @@ def train_variant(rd: Path, overrides: dict, seed: int, steps: int, images: int,
         c = TokTrainConfig(preset='tiny', dataset_size=images, global_batch=batch, steps=steps, lr=lr, warmup_epochs=0.05,
                            perceptual_weight=0.0, disc='none', ema_decay=0.99, log_every=25, sample_every=10**9,
                            ckpt_every=steps, keep=1, eval_images=16, seed=seed, out=str(rd), device='cpu',
-                           semantic_weights=semantic_weights)
+                           semantic_weights=semantic_weights, precision='fp32')
         train_tokenizer(c, progress=progress, overrides=overrides)
     return ck
 

@@ -196,7 +196,8 @@ def collapse_run(out: Path, name: str, overrides: dict, seed: int, net, held, pr
     sw = str(load_or_train_stand_in(out, sem, progress=progress)) if sem in STAND_INS else ''
     c = TokTrainConfig(semantic_weights=sw, preset='tiny', dataset_size=images, global_batch=batch, steps=steps, lr=lr, warmup_epochs=0.05,
                        perceptual_weight=0.0, ema_decay=0.99, **{'disc': 'none', **gan}, log_every=25, sample_every=10**9,
-                       ckpt_every=min(track) if track else steps, keep=100, eval_images=16, seed=seed, out=str(rd), device='cpu')
+                       ckpt_every=min(track) if track else steps, keep=100, eval_images=16, seed=seed, out=str(rd), device='cpu',
+                       precision='fp32')
     train_tokenizer(c, dataset=ds, progress=progress, overrides=tok_overrides)
     train_min = (time.time() - t0) / 60
     curve = {s: collapse_scores(load_tokenizer(rd / 'checkpoints' / f'step_{s:07d}.pt', semantic_weights=sw), net, held, probe_train, style_pairs, look)

@@ -44,7 +44,7 @@ def gpt_convergence(out: str | Path, tokenizers: dict,  # name -> tokenizer chec
             gc = GPTTrainConfig(gpt='tiny', tokenizer=str(ck), codes=str(rd / 'codes'), global_batch=batch, steps=steps, lr=1e-3,
                                 ema_decay=0.99, token_dropout=0.0, resid_dropout=0.0, ffn_dropout=0.0, log_every=25,
                                 sample_every=10**9, ckpt_every=eval_every, keep=steps // eval_every + 1, seed=seed,
-                                out=str(rd / 'gpt'), device='cpu')
+                                out=str(rd / 'gpt'), device='cpu', precision='fp32')
             train_gpt(gc, progress=progress, overrides=gpt_overrides)
             curve = []
             for s in range(eval_every, steps + 1, eval_every):

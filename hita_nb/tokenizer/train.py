@@ -10,12 +10,13 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel as DDP
-from ..core import set_seed, autocast, save_png, psnr, atomic_write, checkpoint_tag, provenance, save_safetensors
+from ..core import set_seed, save_png, psnr, atomic_write, checkpoint_tag, provenance, save_safetensors
 from ..config import TokenizerConfig, arg, make_parser
 from ..data.datasets import skipped_images, ShapeStyles, ImageFolder, HELD_OUT_SEED
 from ..engine import (DistEnv, init_distributed, cleanup_distributed, all_reduce_mean, step_loader, EMA, Checkpointer,
                             JSONLog, check_finite, warmup_lr, set_lr, Progress, Timer, rng_state, set_rng_state,
-                            make_optimizer, load_optimizer_state, resolve_accum)
+                            make_optimizer, load_optimizer_state, resolve_accum, PRECISIONS, choose_precision, calibration_pass,
+                            amp_context, agreed)
 from .model import HitaTokenizer
 from .quantizer import CodeUsage, accumulating
 from .losses import TokenizerLoss, LPIPS, PatchGAN, DinoDisc
@@ -49,7 +50,8 @@ class TokTrainConfig:
     clip: float = arg(1.0, 'gradient clipping max-norm (tokenizer and discriminator)')
     optimizer_impl: str = arg('auto', "Adam's implementation: auto = fused where PyTorch has one (the same update within rounding)", choices=['auto', 'fused', 'foreach', 'loop'])
     ema_decay: float = arg(0.9999, 'EMA decay (the EMA weights are what downstream code loads)')
-    precision: str = arg('bf16', 'bf16: autocast on CUDA (CPU always runs fp32); fp32: no autocast', choices=['bf16', 'fp32'])
+    precision: str = arg('auto', 'auto: bf16 autocast on CUDA, and on a CPU where a timed pass of the model is faster with it (a CPU with bf16 '
+                         'matrix units and a large model; notebook 02); bf16: autocast on any device; fp32: no autocast', choices=list(PRECISIONS))
     rec_loss: str = arg('l2', 'pixel loss', choices=['l1', 'l2'])
     rec_faithful: bool = arg(True, 'add the official extra MSE (l2 + MSE = 2 x MSE)')
     rec_weight: float = arg(1.0, 'weight of the pixel loss')
@@ -79,7 +81,8 @@ class TokTrainConfig:
 
 # %% ../../nbs/30_tok_train.ipynb #2a2802f5
 TINY_RECIPE = ['--preset', 'tiny', '--global-batch', '32', '--perceptual-weight', '0', '--warmup-epochs', '0.1',
-               '--ema-decay', '0.999', '--log-every', '25', '--sample-every', '500', '--ckpt-every', '500']
+               '--ema-decay', '0.999', '--log-every', '25', '--sample-every', '500', '--ckpt-every', '500',
+               '--precision', 'fp32']   # tiny models train faster in fp32 on every CPU measured (notebook 02)
 
 # %% ../../nbs/30_tok_train.ipynb #751eb27f
 def build_loss(c: TokTrainConfig, preset: str, image_ch: int = 3) -> TokenizerLoss:
@@ -154,6 +157,13 @@ def _discriminator_backward(ddisc, crit, x: torch.Tensor, recon: torch.Tensor, a
         for k, v in dterms.items(): tot[k] = tot.get(k, 0) + v * w
     return tot
 
+def _tok_calibration(model, crit, size: int, batch: int, dev):
+    "`choose_precision`'s timed pass: the generator loss of a copy of the model on `batch` random images (the cost does not depend on them)."
+    def loss(m):
+        x = (torch.rand(batch, 3, size, size, generator=torch.Generator().manual_seed(0)) * 2 - 1).to(dev)
+        return crit.generator_loss(x, m(x), 0, m.decoder.last_layer)[0]
+    return calibration_pass(model, loss)
+
 def train_tokenizer(c: TokTrainConfig, dataset=None, progress: bool = True,
                     overrides: dict | None = None,  # TokenizerConfig fields beyond the preset (e.g. shift_k for ablations); ignored on resume
                    ) -> dict:
@@ -187,11 +197,14 @@ def train_tokenizer(c: TokTrainConfig, dataset=None, progress: bool = True,
         if opt_d is not None: set_lr(opt_d, c.lr)   # the flag wins over the stored rate (the generator's is set every step)
     gen = DDP(model, device_ids=[dev.index] if dev.type == 'cuda' else None) if env.distributed else model
     ddisc = (DDP(disc, device_ids=[dev.index] if dev.type == 'cuda' else None) if env.distributed else disc) if disc is not None else None
-    amp = autocast(dev) if c.precision == 'bf16' else autocast('cpu')   # autocast('cpu') = no autocast by default
+    precision, how = (state['precision'], dict(how='resumed')) if state and c.precision == 'auto' and 'precision' in state else \
+        agreed(env, choose_precision(c.precision, dev, _tok_calibration(model, crit, tcfg.image_size, -(-c.global_batch // env.world // accum), dev)))
+    amp = amp_context(precision, dev)
     fwd = torch.compile(gen, dynamic=False) if c.compile else gen   # static shapes: inductor fails on the symbolic ones of a recoloured subset
 
     log = JSONLog(out / 'metrics.jsonl', env.main)
-    if env.main: atomic_write(out / 'config.json', lambda f: f.write(json.dumps(dict(train=dataclasses.asdict(c), tokenizer=tcfg.to_dict()), indent=1).encode()))
+    if env.main: atomic_write(out / 'config.json', lambda f: f.write(json.dumps(dict(train=dataclasses.asdict(c), tokenizer=tcfg.to_dict(),
+                                                                                    precision=dict(used=precision, **how)), indent=1).encode()))
     fixed = val_ds if val_ds is not None else train_ds
     fixed_x = (fixed.batch(range(min(8, len(fixed))))[0] if hasattr(fixed, 'batch') else torch.stack([fixed[i][0] for i in range(min(8, len(fixed)))])).to(dev)
     if fixed_x.ndim == 5: fixed_x = fixed_x[:, 0]   # a dataset of pairs and no held-out set: preview the images, not their copies
@@ -202,7 +215,7 @@ def train_tokenizer(c: TokTrainConfig, dataset=None, progress: bool = True,
             ck.save(dict(model=model.state_dict(), ema=ema.state_dict(), optimizer=opt.state_dict(),
                          discriminator=disc.state_dict() if disc is not None else {},
                          optimizer_disc=opt_d.state_dict() if opt_d is not None else {},
-                         step=step, steps=step, rng=rng_state(), tokenizer_config=tcfg.to_dict(),
+                         step=step, steps=step, rng=rng_state(), tokenizer_config=tcfg.to_dict(), precision=precision,
                          train_config=dataclasses.asdict(c), **checkpoint_tag('tokenizer')), step)
         if env.distributed: torch.distributed.barrier()
 
@@ -235,7 +248,8 @@ def train_tokenizer(c: TokTrainConfig, dataset=None, progress: bool = True,
 
     if env.main:   # the weights users share: pickle-free, with the config
         save_safetensors(dict(ema=ema.model.state_dict(), tokenizer_config=tcfg.to_dict(), **checkpoint_tag('tokenizer')), out / 'ema.safetensors')
-    summary = dict(steps=steps, started_at=start, minutes=(time.time() - t0) / 60, world=env.world, **provenance(seeds=c.seed))
+    summary = dict(steps=steps, started_at=start, minutes=(time.time() - t0) / 60, world=env.world, precision=precision,
+                   precision_choice=how, **provenance(seeds=c.seed))
     if c.skip_corrupt: summary['skipped'] = skipped_images(out / 'skipped.tsv')
     if env.main and val_ds is not None:
         summary['eval_model'] = evaluate_tokenizer(model, val_ds, c.eval_images, device=dev)

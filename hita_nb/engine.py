@@ -16,11 +16,11 @@ from .core import atomic_save, safe_load, load_checkpoint, is_sharded_checkpoint
 # %% auto #0
 __all__ = ['OPTIMIZER_IMPLS', 'PRECISIONS', 'STRATEGIES', 'DistEnv', 'init_distributed', 'cleanup_distributed', 'all_reduce_mean',
            'global_batch_indices', 'rank_chunk', 'resolve_accum', 'StepData', 'step_loader', 'EMA', 'make_optimizer',
-           'load_optimizer_state', 'amp_context', 'matmul_bf16_ratio', 'choose_precision', 'calibration_pass', 'agreed',
-           'rng_state', 'set_rng_state', 'Checkpointer', 'JSONLog', 'NonFiniteLoss', 'check_finite', 'warmup_lr',
-           'set_lr', 'decay_groups', 'progress_mode', 'Progress', 'Timer', 'shard_model', 'grad_sync', 'local_float',
-           'param_order', 'optim_by_name', 'optim_by_index', 'sharded_state', 'load_sharded', 'load_full_sharded',
-           'full_state']
+           'load_optimizer_state', 'amp_context', 'matmul_bf16_ratio', 'choose_precision', 'describe_precision',
+           'calibration_pass', 'agreed', 'rng_state', 'set_rng_state', 'Checkpointer', 'JSONLog', 'NonFiniteLoss',
+           'check_finite', 'warmup_lr', 'set_lr', 'decay_groups', 'progress_mode', 'Progress', 'Timer', 'shard_model',
+           'grad_sync', 'local_float', 'param_order', 'optim_by_name', 'optim_by_index', 'sharded_state',
+           'load_sharded', 'load_full_sharded', 'full_state']
 
 # %% ../nbs/02_engine.ipynb #5bfacbaf
 @dataclass
@@ -206,6 +206,12 @@ def choose_precision(precision: str, device: torch.device | str,
         t16 = _best_seconds(lambda: calibrate(torch.autocast('cpu', torch.bfloat16)), repeat)
     pick = 'bf16' if t32 >= margin * t16 else 'fp32'
     return pick, dict(how='auto: timed', matmul_bf16_ratio=round(ratio, 2), fp32_s=round(t32, 4), bf16_s=round(t16, 4), margin=margin)
+
+def describe_precision(precision: str, how: dict) -> str:
+    "One line for the log: the precision and how it was chosen."
+    t = f"; a pass took {how['fp32_s']:.3g} s in fp32, {how['bf16_s']:.3g} s in bf16" if 'fp32_s' in how else ''
+    r = f"; bf16 products at {how['matmul_bf16_ratio']:g} x the fp32 rate" if 'matmul_bf16_ratio' in how else ''
+    return f"precision: {precision} ({how['how']}{r}{t})"
 
 def calibration_pass(model: nn.Module, loss_fn):
     "A `calibrate` for `choose_precision`: forward and backward of a deep copy of `model` (made at the first call) with `loss_fn(copy)`; the model is untouched."

@@ -17,7 +17,7 @@ from ..engine import (init_distributed, cleanup_distributed, all_reduce_mean, st
                             check_finite, decay_groups, set_lr, Progress, Timer, rng_state, set_rng_state,
                             make_optimizer, load_optimizer_state, resolve_accum, shard_model, grad_sync, local_float,
                             param_order, optim_by_index, sharded_state, load_sharded, load_full_sharded, full_state,
-                            PRECISIONS, choose_precision, calibration_pass, amp_context, agreed)
+                            PRECISIONS, choose_precision, calibration_pass, describe_precision, amp_context, agreed)
 from ..core import is_sharded_checkpoint, safe_load, save_safetensors
 from ..tokenizer.load import load_tokenizer
 from .model import HitaGPT
@@ -159,6 +159,7 @@ def train_gpt(c: GPTTrainConfig, progress: bool = True,
     order = param_order(decay_groups(model, c.weight_decay), model)   # the optimiser's numbering, by name
     precision, how = (state['precision'], dict(how='resumed')) if state and c.precision == 'auto' and 'precision' in state else \
         agreed(env, choose_precision(c.precision, dev, _gpt_calibration(model, gcfg, -(-c.global_batch // env.world // accum), dev)))
+    if env.main and progress and how['how'] != 'given': print(describe_precision(precision, how))
     if fsdp:
         for m in (model, ema.model): shard_model(m, m.layers, mixed_bf16=precision == 'bf16' and dev.type == 'cuda')
     opt = make_optimizer(decay_groups(model, c.weight_decay), 'adamw', c.optimizer_impl, lr=c.lr, betas=(c.beta1, c.beta2))

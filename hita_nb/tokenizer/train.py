@@ -15,7 +15,7 @@ from ..config import TokenizerConfig, arg, make_parser
 from ..data.datasets import skipped_images, ShapeStyles, ImageFolder, HELD_OUT_SEED
 from ..engine import (DistEnv, init_distributed, cleanup_distributed, all_reduce_mean, step_loader, EMA, Checkpointer,
                             JSONLog, check_finite, warmup_lr, set_lr, Progress, Timer, rng_state, set_rng_state,
-                            make_optimizer, load_optimizer_state, resolve_accum, PRECISIONS, choose_precision, calibration_pass,
+                            make_optimizer, load_optimizer_state, resolve_accum, PRECISIONS, choose_precision, calibration_pass, describe_precision,
                             amp_context, agreed)
 from .model import HitaTokenizer
 from .quantizer import CodeUsage, accumulating
@@ -200,6 +200,7 @@ def train_tokenizer(c: TokTrainConfig, dataset=None, progress: bool = True,
     precision, how = (state['precision'], dict(how='resumed')) if state and c.precision == 'auto' and 'precision' in state else \
         agreed(env, choose_precision(c.precision, dev, _tok_calibration(model, crit, tcfg.image_size, -(-c.global_batch // env.world // accum), dev)))
     amp = amp_context(precision, dev)
+    if env.main and progress and how['how'] != 'given': print(describe_precision(precision, how))
     fwd = torch.compile(gen, dynamic=False) if c.compile else gen   # static shapes: inductor fails on the symbolic ones of a recoloured subset
 
     log = JSONLog(out / 'metrics.jsonl', env.main)

@@ -14,7 +14,7 @@ from ..core import set_seed, save_png, atomic_write, checkpoint_tag, provenance
 from ..config import GPTConfig, GPT_PRESETS, arg, make_parser
 from ..data.datasets import skipped_images, ShapeStyles, ImageFolder
 from ..engine import (init_distributed, cleanup_distributed, all_reduce_mean, step_loader, EMA, Checkpointer, JSONLog,
-                            check_finite, decay_groups, set_lr, Progress, Timer, rng_state, set_rng_state,
+                            check_finite, decay_groups, set_lr, warmup_lr, Progress, Timer, rng_state, set_rng_state,
                             make_optimizer, load_optimizer_state, resolve_accum, shard_model, grad_sync, local_float,
                             param_order, optim_by_index, sharded_state, load_sharded, load_full_sharded, full_state,
                             PRECISIONS, choose_precision, calibration_pass, describe_precision, amp_context, agreed)
@@ -47,7 +47,8 @@ class GPTTrainConfig:
     strategy: str = arg('ddp', 'ddp: every process holds the whole model (official); fsdp: weights, gradients and AdamW state sharded over the processes (FSDP2, one unit per block; checkpoints are step_*.dcp folders)', choices=['ddp', 'fsdp'])
     grad_checkpoint: bool = arg(False, 'recompute each block in the backward pass instead of storing its activations (less memory, about a third more compute)')
     compile: bool = arg(False, 'run the training forward under torch.compile (inductor); off by default: scripts/bench_train.py --compile measures whether it pays on your machine')
-    lr: float = arg(1e-4, 'AdamW learning rate (constant)')
+    lr: float = arg(1e-4, 'AdamW learning rate (constant: the official recipe)')
+    lr_min: float = arg(-1.0, 'not in the official recipe: a cosine from --lr down to this rate at the last step; -1 = off, the rate stays constant')
     weight_decay: float = arg(0.05, 'AdamW weight decay on parameters with 2+ dims')
     beta1: float = arg(0.9, 'AdamW beta1')
     beta2: float = arg(0.95, 'AdamW beta2')
@@ -128,6 +129,7 @@ def train_gpt(c: GPTTrainConfig, progress: bool = True,
              ) -> dict:
     "Train (or resume) a GPT as `c` says; returns the summary also written to `out/summary.json`."
     env = init_distributed(c.device or None); dev = env.device
+    if c.lr_min < 0 and c.lr_min != -1: raise ValueError(f'--lr-min must be -1 (off: the official constant rate) or a floor >= 0, got {c.lr_min}')
     if not c.tokenizer: raise ValueError('--tokenizer is required (its token layout defines the GPT and it decodes the samples)')
     out = Path(c.out); ck = Checkpointer(out / 'checkpoints', c.keep)
     if c.strategy == 'fsdp' and not env.distributed:
@@ -204,12 +206,13 @@ def train_gpt(c: GPTTrainConfig, progress: bool = True,
             x, y = batch[0].to(dev, non_blocking=True), batch[1].to(dev)
             with torch.no_grad(), amp: h, p = tok.encode(x)
         L = _accumulated_backward(net, opt, (y, h, p), accum, env, amp, step, fwd)
+        lr = warmup_lr(step, c.lr, 0, total=steps, floor=c.lr_min if c.lr_min >= 0 else None); set_lr(opt, lr)   # a function of the step: resume stays exact
         gnorm = nn.utils.clip_grad_norm_(model.parameters(), c.clip); opt.step()
         ema.update(model)
         done = step + 1
         if done % c.log_every == 0 or done == steps:
             row = {k: float(all_reduce_mean(v.detach().float(), env)) for k, v in L.items()}
-            row.update(step=done, lr=c.lr, grad_norm=local_float(gnorm), tokens_per_s=timer.rate(c.log_every * c.global_batch * tokens_per_seq))
+            row.update(step=done, lr=lr, grad_norm=local_float(gnorm), tokens_per_s=timer.rate(c.log_every * c.global_batch * tokens_per_seq))
             if c.skip_corrupt: row['skipped'] = skipped_images(out / 'skipped.tsv')
             log.write(**row); bar.note(step=done, holistic=row['holistic'], patch=row['patch'])
         if done % c.sample_every == 0 or done == steps:

@@ -65,12 +65,15 @@ def main(argv=None):
     print(f"{'sum':<14}{warm_sum:>25.2f} ms{cold_sum:>19.2f} ms   (the step: {step:.2f} ms)")
     kv = 2 * L * rows * cfg.kv_heads * (pos + 1) * cfg.head_dim * torch.finfo(dtype).bits // 8
     att = next(r for r in rows_out if r['operation'] == 'attention')['all_layers_in_turn_ms']
-    print(f'the attention reads {kv / 1e6:.0f} MB of cached keys and values per step: {kv / att / 1e6:.1f} GB/s')
+    big = torch.ones(128 << 20)                                   # 512 MB: far beyond the caches
+    read = big.numel() * 4 / (median_ms(big.sum, n=5) / 1e3) / 1e9; del big
+    print(f'the attention reads {kv / 1e6:.0f} MB of cached keys and values per step: {kv / att / 1e6:.1f} GB/s '
+          f'(this machine reads {read:.1f} GB/s, the sum of 512 MB)')
     if a.json:
         Path(a.json).write_text(json.dumps(dict(model=a.model, batch=a.batch, rows=rows, dtype=a.dtype, position=pos, step_ms=step,
                                                 bf16_product=bf16_product_variant() if a.dtype == 'bf16' else None,
                                                 operations=rows_out, sum_cached_ms=warm_sum, sum_in_turn_ms=cold_sum,
-                                                kv_bytes_per_step=kv, attention_gbs=kv / att / 1e6,
+                                                kv_bytes_per_step=kv, attention_gbs=kv / att / 1e6, read_gbs=read,
                                                 provenance=provenance()), indent=1))
 
 

@@ -28,9 +28,14 @@ def main(argv=None):
     p.add_argument('--dtype', choices=['fp32', 'bf16'], default='bf16'); p.add_argument('--position', type=int, default=300)
     p.add_argument('--threads', type=int, default=0, help='0: as PyTorch has it'); p.add_argument('--json', default='')
     a = p.parse_args(argv)
+    try: cfg = GPTConfig.for_tokenizer(TokenizerConfig.preset('hita_v'), a.model)
+    except KeyError as e: p.error(str(e).strip('"'))
+    n = cfg.num_holistic + cfg.block_size
+    if not cfg.num_holistic <= a.position < n:   # a patch position: the holistic ones add their slot embeddings
+        p.error(f'--position {a.position}: a patch position of the sequence, {cfg.num_holistic} to {n - 1}')
+    if a.batch < 1 or a.threads < 0: p.error('--batch must be at least 1 and --threads at least 0')
     if a.threads: torch.set_num_threads(a.threads)
     dtype = dict(fp32=torch.float32, bf16=torch.bfloat16)[a.dtype]
-    cfg = GPTConfig.for_tokenizer(TokenizerConfig.preset('hita_v'), a.model)
     m = HitaGPT(cfg).eval().to(dtype); torch.nn.init.normal_(m.output.weight, std=0.02)
     rows, pos = 2 * a.batch, a.position
     m.setup_caches(rows)

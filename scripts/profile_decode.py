@@ -72,13 +72,18 @@ def main(argv=None):
     att = next(r for r in rows_out if r['operation'] == 'attention')['all_layers_in_turn_ms']
     big = torch.ones(128 << 20)                                   # 512 MB: far beyond the caches
     read = big.numel() * 4 / (median_ms(big.sum, n=5) / 1e3) / 1e9; del big
-    print(f'the attention reads {kv / 1e6:.0f} MB of cached keys and values per step: {kv / att / 1e6:.1f} GB/s '
+    wb = sum(w.w.numel() * w.w.element_size() for _, *ws in dec.layers for w in ws) \
+        + dec.heads[1].w.numel() * dec.heads[1].w.element_size()          # the (packed) weights the products stream per step
+    prod = sum(r['all_layers_in_turn_ms'] for r in rows_out if r['operation'] not in ('rope', 'attention'))
+    print(f'the attention reads {kv / 1e6:.0f} MB of cached keys and values per step: {kv / att / 1e6:.1f} GB/s; the products '
+          f'stream {wb / 1e6:.0f} MB of weights: {wb / prod / 1e6:.1f} GB/s; the step moves {(kv + wb) / step / 1e6:.1f} GB/s '
           f'(this machine reads {read:.1f} GB/s, the sum of 512 MB)')
     if a.json:
         Path(a.json).write_text(json.dumps(dict(model=a.model, batch=a.batch, rows=rows, dtype=a.dtype, position=pos, step_ms=step,
                                                 bf16_product=bf16_product_variant() if a.dtype == 'bf16' else None,
                                                 operations=rows_out, sum_cached_ms=warm_sum, sum_in_turn_ms=cold_sum,
                                                 kv_bytes_per_step=kv, attention_gbs=kv / att / 1e6, read_gbs=read,
+                                                weight_bytes_per_step=wb, products_gbs=wb / prod / 1e6, step_gbs=(kv + wb) / step / 1e6,
                                                 provenance=provenance()), indent=1))
 
 

@@ -8,7 +8,8 @@ import math
 import numpy as np
 
 # %% auto #0
-__all__ = ['MARGINS', 'paired_effect', 'holm', 'margin_of', 'value_at', 'claim_verdicts', 'verdict_markdown', 'effect_text']
+__all__ = ['MARGINS', 'paired_effect', 'holm', 'wilson', 'margin_of', 'value_at', 'claim_verdicts', 'verdict_markdown',
+           'effect_text']
 
 # %% ../nbs/08_stats.ipynb #d017ae56
 def paired_effect(a, b, margin: float, higher_is_better: bool = True, level: float = 0.95) -> dict:
@@ -37,6 +38,14 @@ def holm(ps) -> list[float]:
     for rank, i in enumerate(order):
         run = max(run, min(1.0, (m - rank) * ps[i])); out[i] = run
     return out
+
+# %% ../nbs/08_stats.ipynb #1c035454
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    "Wilson's 95% interval (z = 1.96) of a proportion of k successes in n trials."
+    if n < 1 or not 0 <= k <= n: raise ValueError(f'wilson: need 0 <= k <= n and n >= 1, got k={k}, n={n}')
+    p, d = k / n, 1 + z * z / n
+    c, h = (p + z * z / (2 * n)) / d, z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
+    return max(0.0, c - h), min(1.0, c + h)
 
 # %% ../nbs/08_stats.ipynb #0ff5dfa2
 MARGINS = {'psnr': 0.1, 'rfid': 1.0, 'fid_offline': 1.0, 'mean_fid_offline': 1.0, 'usage_holistic': 0.02, 'usage_patch': 0.02}   # default: 0.02 (2 points of an accuracy)

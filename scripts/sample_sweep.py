@@ -12,7 +12,7 @@ report has it), so that a setting which buys accuracy with diversity shows the p
 
     python scripts/sample_sweep.py run0 run1 run2 --cfg 2 3 4 --temperature 1 0.8 --fid --json sweep.json
 """
-import argparse, json, math, time
+import argparse, json, time
 from pathlib import Path
 import torch
 from hita_nb.core import provenance
@@ -20,14 +20,9 @@ from hita_nb.tokenizer.load import load_tokenizer
 from hita_nb.ar.load import load_gpt
 from hita_nb.ar.generate import generate
 from hita_nb.data.attributes import load_or_train_classifier, attribute_scores
+from hita_nb.stats import wilson
 from hita_nb.data.datasets import ShapeStyles, HELD_OUT_SEED
 from hita_nb.eval.fidelity import fidelity_metrics, resize_uint8
-
-def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    "95% Wilson interval of a proportion k / n."
-    p, d = k / n, 1 + z * z / n
-    c, h = (p + z * z / (2 * n)) / d, z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
-    return c - h, c + h
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -23,11 +23,11 @@ from ..eval.protocol import score_samples
 from ..eval.probes import token_features, linear_probe, attribute_probes
 from .style import style_transfer, score_style_transfer
 from .inpainting import mask_lower, inpaint, score_inpainting
-from ..stats import value_at
+from ..stats import value_at, wilson
 
 # %% auto #0
-__all__ = ['TARGETS', 'PANELS', 'DEMO_RECIPES', 'score_rows', 'write_report', 'overview', 'DemoConfig', 'run_demo',
-           'run_real_images', 'main']
+__all__ = ['TARGETS', 'DRAW_SIZE', 'REPORT_IMAGES', 'PANELS', 'DEMO_RECIPES', 'score_rows', 'write_report', 'rewrite_report',
+           'overview', 'DemoConfig', 'run_demo', 'run_real_images', 'main']
 
 # %% ../../nbs/65_demo.ipynb #a1b2c3d1
 TARGETS = [  # (label, key in metrics.json, chance, target): the targets of the holistic-token miniature (notebook 80)
@@ -41,15 +41,27 @@ TARGETS = [  # (label, key in metrics.json, chance, target): the targets of the 
     ('in-painting at 50%, mirror fill (our option): palette of the generated rows', 'inpainting_mirror.50%.palette_consistency', 1 / 8, 0.80),
     ('samples with the requested shape', 'samples.class_accuracy', 1 / 10, 0.50)]
 
+DRAW_SIZE = {  # the first part of a score's key -> where metrics.json records how many held-out images (or samples) it counts
+    'attribute_probe': 'reconstruction.images', 'style_transfer': 'style_transfer.pairs', 'inpainting': 'inpainting.images',
+    'inpainting_mirror': 'inpainting_mirror.images', 'samples': 'samples.samples'}
+
 def score_rows(metrics: dict) -> list[dict]:
-    "Each target score of the demo with its chance level, its target and whether it is met."
+    "Each target score of the demo with its chance level, its target, whether it is met and the 95% interval of its draw."
     out = []
     for label, key, chance, target in TARGETS:
         v = value_at(metrics, key)
-        out.append(dict(score=label, key=key, value=v, chance=chance, target=target, met=None if v is None else v >= target))
+        n = value_at(metrics, DRAW_SIZE.get(key.split('.')[0], '-'))   # None: not a proportion of a draw (the codebook usage)
+        ci = wilson(round(v * n), n) if v is not None and n else None
+        out.append(dict(score=label, key=key, value=v, n=n, interval=ci, chance=chance, target=target, met=None if v is None else v >= target))
     return out
 
 # %% ../../nbs/65_demo.ipynb #6cf1b12f
+REPORT_IMAGES = {'Reconstruction: held-out originals (top) and their reconstructions (bottom)': 'reconstruction.png',
+                 'Class-conditional samples, one row per class (shape)': 'samples.png',
+                 'Style transfer: sources, references, and source layout decoded with reference holistic tokens': 'style_transfer.png',
+                 'In-painting: original; then masked input and completion at 25, 50 and 75 percent prefixes': 'inpainting.png',
+                 'All four, as in the README': 'overview.png'}
+
 def write_report(out: Path, metrics: dict, images: dict[str, str]) -> Path:
     "A one-page HTML report of `metrics` and the PNGs in `images` (caption -> file name)."
     def table(d, depth=0):
@@ -58,9 +70,15 @@ def write_report(out: Path, metrics: dict, images: dict[str, str]) -> Path:
         return f'<table>{rows}</table>'
     figs = ''.join(f'<figure><img src="{html.escape(f)}"><figcaption>{html.escape(c)}</figcaption></figure>' for c, f in images.items())
     pct = lambda v: '-' if v is None else f'{100 * v:.1f}%'
-    srows = ''.join(f"<tr><td>{html.escape(r['score'])}</td><td>{pct(r['value'])}</td><td>{pct(r['chance'])}</td><td>{pct(r['target'])}</td>"
-                    f"<td>{'-' if r['met'] is None else 'met' if r['met'] else 'not met'}</td></tr>" for r in score_rows(metrics))
-    scores = f'<h2>Scores</h2><table><tr><th>score (held-out images)</th><th>measured</th><th>chance</th><th>target</th><th></th></tr>{srows}</table>'
+    ival = lambda r: '-' if r['interval'] is None else f"{100 * r['interval'][0]:.0f}-{100 * r['interval'][1]:.0f}% (n = {r['n']})"
+    srows = ''.join(f"<tr><td>{html.escape(r['score'])}</td><td>{pct(r['value'])}</td><td>{ival(r)}</td><td>{pct(r['chance'])}</td>"
+                    f"<td>{pct(r['target'])}</td><td>{'-' if r['met'] is None else 'met' if r['met'] else 'not met'}</td></tr>"
+                    for r in score_rows(metrics))
+    scores = (f'<h2>Scores</h2><table><tr><th>score (held-out images)</th><th>measured</th><th>95% interval of the draw</th><th>chance</th>'
+              f'<th>target</th><th></th></tr>{srows}</table><p>The interval is Wilson\'s 95% interval for the number of images (or samples) '
+              'scored: the score the same trained models would reach on unlimited held-out images lies inside it, with 95% '
+              'confidence. It does not cover training: a run with another seed moves most scores by more (notebook 65 has five '
+              'seeds of the default recipe).</p>')
     page = f"""<!doctype html><meta charset="utf-8"><title>hita_nb demo</title>
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}img{{image-rendering:pixelated;width:100%;max-width:40em}}
 table{{border-collapse:collapse}}th,td{{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}}</style>
@@ -69,6 +87,12 @@ table{{border-collapse:collapse}}th,td{{border:1px solid #ccc;padding:2px 6px;te
 and texture), on this machine. Scores are measured on held-out images with an attribute classifier trained for the
 purpose; the offline FID uses its features, not Inception's.</p>{scores}{figs}<h2>All numbers</h2>{table(metrics)}"""
     return atomic_write(out / 'report.html', lambda f: f.write(page.encode()))
+
+def rewrite_report(out: str | Path) -> Path:
+    "report.html of a finished demo run written again from its metrics.json (after an update of the report's layout)."
+    out = Path(out); f = out / 'metrics.json'
+    if not f.is_file(): raise FileNotFoundError(f'{f} not found: --report-only needs the --out folder of a finished hita_nb demo run')
+    return write_report(out, json.loads(f.read_text()), {c: n for c, n in REPORT_IMAGES.items() if (out / n).exists()})
 
 # %% ../../nbs/65_demo.ipynb #875dfca5
 PANELS = {'reconstruction.png': ['reconstruction:', 'originals (top),', 'reconstructions'],
@@ -114,6 +138,7 @@ class DemoConfig:
     gpt: str = arg('', 'a GPT checkpoint (official GPT-*.pt, or ours) for in-painting on real images')
     semantic_weights: str = arg('', 'DINOv2 weights for official tokenizers')
     photos: str = arg('', 'image folder for the real-image mode (default: the photos bundled with scikit-image)')
+    report_only: bool = arg(False, 'write report.html again from the metrics.json in --out (a finished run); nothing is trained')
 
 # the training budget per preset, within the 10 minutes. tiny_style: notebook 80 found batch 16 better than 32 for the
 # same images; its steps are slower than the others' (half its patch inputs are encoded a second time, recoloured). It
@@ -197,11 +222,7 @@ def run_demo(c: DemoConfig, progress: bool = True) -> dict:
                    held_out_seed=HELD_OUT_SEED, preset=c.preset, seed=c.seed,   # threads: in the provenance
                    tokenizer_config=tok.cfg.to_dict(), **provenance(seeds=c.seed))
     atomic_write(out / 'metrics.json', lambda f: f.write(json.dumps(metrics, indent=1).encode()))
-    write_report(out, metrics, {'Reconstruction: held-out originals (top) and their reconstructions (bottom)': 'reconstruction.png',
-                                'Class-conditional samples, one row per class (shape)': 'samples.png',
-                                'Style transfer: sources, references, and source layout decoded with reference holistic tokens': 'style_transfer.png',
-                                'In-painting: original; then masked input and completion at 25, 50 and 75 percent prefixes': 'inpainting.png',
-                                'All four, as in the README': 'overview.png'})
+    write_report(out, metrics, REPORT_IMAGES)
     return metrics
 
 # %% ../../nbs/65_demo.ipynb #c6aa5318
@@ -239,6 +260,10 @@ def main(argv: list[str] | None = None):
     c = DemoConfig(**vars(make_parser(DemoConfig, 'Hita end to end on a CPU: train, reconstruct, generate, transfer style, in-paint.',
                                       'hita_nb demo', 'With official weights: hita_nb demo --tokenizer hita-tok.pt --gpt GPT-B-50e.pt '
                                       '--semantic-weights dinov2_vitl14_reg4_pretrain.pth').parse_args(argv)))
+    if c.report_only:
+        try: print(f'report: {rewrite_report(c.out).resolve()}')
+        except FileNotFoundError as e: raise SystemExit(f'hita_nb demo: {e}')
+        return
     m = run_demo(c)
     print(f"report: {Path(c.out).resolve() / 'report.html'}\nmetrics: {Path(c.out).resolve() / 'metrics.json'}")
     if 'minutes' in m: print(f"total {m['minutes']['total']:.1f} min")

@@ -3,7 +3,10 @@
 `hita_nb demo` runs: the swaps (style transfer) on `--pairs` new (source, reference) pairs and in-painting at a 50%
 prefix on `--images` new images, grey and mirror fill. The demo scores 200 pairs and 100 images with fixed seeds, so
 its numbers carry a draw's noise of a few points; this script measures the same trained models again on images none of
-them has seen or been scored on (seed `HELD_OUT_SEED + 11` by default).
+them has seen or been scored on (seed `HELD_OUT_SEED + 11` by default). Beside each, the same score of plain
+reconstructions (every code the image's own): the shape of the swaps' sources, and the palette of the rows the
+in-painting generates, as read from the whole image's codes. A swap or an in-painting that only matches its
+reconstruction is limited by the tokenizer's reconstructions, not by the holistic codes.
 
     python scripts/redraw_scores.py run0 run1 run2 run3 run4 --json nbs/results/demo_redraw_1600.json
 """
@@ -14,9 +17,10 @@ from hita_nb.core import provenance
 from hita_nb.tokenizer.load import load_tokenizer
 from hita_nb.ar.load import load_gpt
 from hita_nb.data.attributes import load_or_train_classifier
-from hita_nb.data.datasets import HELD_OUT_SEED
+from hita_nb.data.datasets import HELD_OUT_SEED, ShapeStyles
+from hita_nb.data.attributes import attribute_scores
 from hita_nb.apps.style import score_style_transfer
-from hita_nb.apps.inpainting import score_inpainting
+from hita_nb.apps.inpainting import score_inpainting, generated_rows
 
 
 def main(argv=None):
@@ -39,10 +43,20 @@ def main(argv=None):
         net = load_or_train_classifier(d, 32, progress=False)
         sty, _ = score_style_transfer(tok, net, a.pairs, seed=a.seed)
         inp = {fill: score_inpainting(tok, gpt, net, a.images, fractions=(0.5,), seed=a.seed, fill=fill)[0]['50%'] for fill in ('grey', 'mirror')}
-        runs.append(dict(demo=str(d), style_transfer=sty, inpainting_50=inp, seconds=time.time() - t0))
+        with torch.no_grad():   # the reconstructions of the same images: what the tokenizer keeps when no code is swapped or generated
+            ds = ShapeStyles(2 * a.pairs, tok.cfg.image_size, seed=a.seed); x = ds.batch(range(a.pairs))[0]
+            shape = ds.sample_attributes(range(a.pairs))['shape']
+            rec_shape = float(attribute_scores(net, torch.cat([tok(x[i:i + 100]).recon for i in range(0, a.pairs, 100)]).clamp(-1, 1), dict(shape=shape))['shape'])
+            di = ShapeStyles(a.images, tok.cfg.image_size, seed=a.seed); xi = di.batch(range(a.images))[0]
+            pal = di.sample_attributes(range(a.images))['palette']
+            ri = torch.cat([tok(xi[i:i + 100]).recon for i in range(0, a.images, 100)]).clamp(-1, 1)
+            rec_pal = float(attribute_scores(net, generated_rows(ri, 0.5), dict(palette=pal))['palette'])
+        runs.append(dict(demo=str(d), style_transfer=sty, inpainting_50=inp, reconstruction=dict(shape_of_sources=rec_shape, palette_of_lower_rows=rec_pal),
+                         seconds=time.time() - t0))
         print(f"{d.name}: swap palette {sty['palette_from_reference']:.3f}, texture {sty['texture_from_reference']:.3f}, shape kept "
               f"{sty['shape_from_source']:.3f}; in-painting palette, grey {inp['grey']['palette_consistency']:.3f}, mirror "
-              f"{inp['mirror']['palette_consistency']:.3f} ({time.time() - t0:.0f} s)", flush=True)
+              f"{inp['mirror']['palette_consistency']:.3f}; reconstructions: shape {rec_shape:.3f}, palette of the lower rows {rec_pal:.3f} "
+              f"({time.time() - t0:.0f} s)", flush=True)
     if a.json:
         Path(a.json).write_text(json.dumps(dict(runs=runs, pairs=a.pairs, images=a.images, seed=a.seed, **provenance(seeds=a.seed)), indent=1))
 

@@ -13,7 +13,7 @@ reconstruction is limited by the tokenizer's reconstructions, not by the holisti
 import argparse, json, time
 from pathlib import Path
 import torch
-from hita_nb.core import provenance
+from hita_nb.core import provenance, atomic_write
 from hita_nb.tokenizer.load import load_tokenizer
 from hita_nb.ar.load import load_gpt
 from hita_nb.data.attributes import load_or_train_classifier
@@ -32,7 +32,9 @@ def main(argv=None):
     ap.add_argument('--json', default='', help='write the scores here')
     a = ap.parse_args(argv)
     if a.pairs < 100 or a.pairs % 100 or a.images < 1: ap.error('--pairs: a multiple of 100; --images: at least 1')
-    if a.seed == HELD_OUT_SEED or 0 <= a.seed < 1000: ap.error(f'--seed {a.seed}: the demo scores on {HELD_OUT_SEED} and trains on small seeds; pick another')
+    used = (HELD_OUT_SEED, HELD_OUT_SEED + 1, HELD_OUT_SEED + 2)   # the demo's scores, probes and FID images
+    if a.seed in used or 0 <= a.seed < 1000:
+        ap.error(f'--seed {a.seed}: the demo scores on {", ".join(map(str, used))} and trains on small seeds; pick another')
     for d in a.demo:
         if not (Path(d) / 'gpt/checkpoints').is_dir(): ap.error(f'{d} is not the folder of a finished hita_nb demo run (no gpt/checkpoints)')
     runs = []
@@ -58,6 +60,7 @@ def main(argv=None):
               f"{inp['mirror']['palette_consistency']:.3f}; reconstructions: shape {rec_shape:.3f}, palette of the lower rows {rec_pal:.3f} "
               f"({time.time() - t0:.0f} s)", flush=True)
     if a.json:
-        Path(a.json).write_text(json.dumps(dict(runs=runs, pairs=a.pairs, images=a.images, seed=a.seed, **provenance(seeds=a.seed)), indent=1))
+        out = dict(runs=runs, pairs=a.pairs, images=a.images, seed=a.seed, **provenance(seeds=a.seed))
+        atomic_write(a.json, lambda f: f.write(json.dumps(out, indent=1).encode()))
 
 if __name__ == '__main__': main()

@@ -15,7 +15,7 @@ report has it), so that a setting which buys accuracy with diversity shows the p
 import argparse, json, time
 from pathlib import Path
 import torch
-from hita_nb.core import provenance
+from hita_nb.core import provenance, atomic_write
 from hita_nb.tokenizer.load import load_tokenizer
 from hita_nb.ar.load import load_gpt
 from hita_nb.ar.generate import generate
@@ -68,6 +68,6 @@ def main(argv=None):
     if a.json:
         out = dict(runs=runs, seed=a.seed, per_class=a.per_class, **provenance(seeds=a.seed))
         if len(runs) == 1: out = dict(demo=runs[0]['demo'], seed=a.seed, per_class=a.per_class, rows=runs[0]['rows'], **provenance(seeds=a.seed))
-        Path(a.json).write_text(json.dumps(out, indent=1))
+        atomic_write(a.json, lambda f: f.write(json.dumps(out, indent=1).encode()))
 
 if __name__ == '__main__': main()
